@@ -27,3 +27,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# After editing notebooks/NN-name.py: re-execute it and rewrite its paired .ipynb.
+#   make execute NB=notebooks/03-chain-of-neurons.py      (or NB=--all)
+execute: $(STAMP)
+	$(PY) scripts/execute_notebooks.py $(NB)

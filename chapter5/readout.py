@@ -1,0 +1,66 @@
+"""One rule for writing a number on screen, shared by the Python widgets and the web explorers.
+
+Gradients in a deep chain range from 1e-4000 to 1e+4000, far outside float64, so numbers arrive
+as a sign and a base-10 logarithm. The rule:
+
+* an exact zero is written ``0``;
+* a magnitude in [1e-4, 1e6) is written like Python's ``format(x, ".6g")`` (``15625``,
+  ``0.00390625``, ``-3906.25``);
+* anything else in scientific notation with a 3-decimal mantissa and at least two exponent
+  digits (``1.526e-05``, ``-2.500e+123``, ``4.343e-4343``), computed from the logarithm so it
+  works beyond the float range.
+
+The JavaScript explorers (``chapter5/js``) implement the same rule; a test holds them equal.
+Introduced in ``03-chain-of-neurons``.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def format_signed_log10(sign: float, log10_abs: float) -> str:
+    """Write the number ``sign * 10**log10_abs`` by the module's rule.
+
+    Parameters
+    ----------
+    sign : float
+        -1, 0 or +1 (any sign-like number; only its sign is used). 0 means an exact zero.
+    log10_abs : float
+        log10 of the magnitude; ``-inf`` also means an exact zero. NaN or +inf raise ValueError.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    sign = float(sign)
+    log10_abs = float(log10_abs)
+    if math.isnan(sign) or math.isnan(log10_abs) or log10_abs == math.inf:
+        raise ValueError(
+            f"cannot write a number with sign {sign!r} and log10 magnitude {log10_abs!r}: "
+            "the magnitude must be finite (or -inf for zero)"
+        )
+    if sign == 0 or log10_abs == -math.inf:
+        return "0"
+    minus = "-" if sign < 0 else ""
+    if -4.0 <= log10_abs < 6.0:
+        text = format(10.0**log10_abs, ".6g")
+        if "e" not in text:
+            return minus + text
+    exponent = math.floor(log10_abs)
+    mantissa = f"{10.0 ** (log10_abs - exponent):.3f}"
+    if mantissa == "10.000":
+        exponent += 1
+        mantissa = "1.000"
+    return f"{minus}{mantissa}e{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
+
+
+def format_float(x: float) -> str:
+    """Write an ordinary float by the module's rule (NaN and infinities raise ValueError).
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"cannot write {x!r}: only finite numbers have a readout")
+    if x == 0.0:
+        return "0"
+    return format_signed_log10(math.copysign(1.0, x), math.log10(abs(x)))

@@ -1,0 +1,66 @@
+"""Execute paired notebooks from their .py source and write the .ipynb with fresh outputs.
+
+Usage::
+
+    .venv/bin/python scripts/execute_notebooks.py notebooks/03-chain-of-neurons.py [more.py ...]
+    .venv/bin/python scripts/execute_notebooks.py --all
+
+The .py (jupytext percent format) is the source; the .ipynb is regenerated from it, executed
+top to bottom in ``notebooks/`` with a fresh kernel, and saved with its outputs so nbval can
+check them. Widget state is not stored: the website uses its own kernel-free explorers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def execute(py: Path, timeout: int = 1800) -> float:
+    """Execute one notebook source; return the wall time in seconds."""
+    nb = jupytext.read(py)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": "python3"}
+    start = time.perf_counter()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}},
+                            store_widget_state=False)
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
+    target = py.with_suffix(".ipynb")
+    jupytext.write(nb, target, fmt="ipynb")
+    nbformat.validate(nbformat.read(target, as_version=4))
+    # Re-write the .py through jupytext so both halves of the pair carry the same metadata.
+    jupytext.write(nb, py, fmt="py:percent")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="every notebooks/*.py")
+    args = parser.parse_args(argv)
+    paths = sorted(NOTEBOOKS.glob("[0-9]*.py")) if args.all else args.paths
+    if not paths:
+        parser.error("name at least one notebooks/*.py, or pass --all")
+    for py in paths:
+        py = py.resolve()
+        if py.suffix != ".py" or not py.exists():
+            parser.error(f"{py} is not an existing .py notebook source")
+        print(f"executing {py.relative_to(ROOT)} ...", flush=True)
+        print(f"  done in {execute(py):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
