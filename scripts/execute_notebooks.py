@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from jupytext.config import load_jupytext_config
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,11 +38,14 @@ def execute(py: Path, timeout: int = 1800) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # timestamps would churn the diff on every re-run
+        cell.metadata.pop("execution", None)
     target = py.with_suffix(".ipynb")
-    jupytext.write(nb, target, fmt="ipynb")
+    config = load_jupytext_config(str(NOTEBOOKS))  # jupytext.toml: pairing, metadata filter
+    jupytext.write(nb, target, fmt="ipynb", config=config)
     nbformat.validate(nbformat.read(target, as_version=4))
     # Re-write the .py through jupytext so both halves of the pair carry the same metadata.
-    jupytext.write(nb, py, fmt="py:percent")
+    jupytext.write(nb, py, fmt="py:percent", config=config)
     return elapsed
 
 
