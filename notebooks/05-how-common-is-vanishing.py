@@ -1,0 +1,368 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 5. How common is vanishing?
+#
+# Notebook 04 showed that a chain of sigmoid neurons can make its gradient explode as well as
+# vanish: both are symptoms of an unbalanced product. Yet in real sigmoid networks it is
+# overwhelmingly the *vanishing* kind we meet. This notebook explains why, following the
+# prevalence problem of Nielsen's chapter 5 (eq. 123).
+#
+# Look at one neuron of the chain, with weight $w$ and bias $b$, receiving the activation $a$
+# from the neuron before it. Its contribution to the gradient product of eq. (122) is the factor
+#
+# $$ w\,\sigma'(z), \qquad z = w a + b. $$
+#
+# The gradient does not shrink as it passes through this neuron only if
+# $|w\,\sigma'(wa + b)| \ge 1$. We ask: for which $w$, $b$ and $a$ can that happen, and how likely
+# is it?
+
+# %%
+# %matplotlib inline
+import math
+
+import numpy as np
+from IPython.display import display
+
+from chapter5.activations import sigmoid, sigmoid_prime
+from chapter5.prevalence import (
+    PREVALENCE_DEFAULT_B,
+    PREVALENCE_DEFAULT_W,
+    VANISHING_THRESHOLD,
+    band,
+    factor,
+    max_width_bound,
+    width_bound,
+    width_bound_book_form,
+    z_half_width,
+)
+from chapter5.viz.prevalence import (
+    band_explorer,
+    band_figure,
+    identity_error_figure,
+    readout_strings,
+    threshold_figure,
+    width_bound_figure,
+)
+
+# %% [markdown]
+# ## 5.1 First requirement: $|w| \ge 4$
+#
+# Write $s = \sigma(z)$. Then $\sigma'(z) = s(1-s)$, and completing the square gives
+#
+# $$ s(1-s) = \tfrac14 - \left(s - \tfrac12\right)^2 \le \tfrac14, $$
+#
+# with equality only at $s = \tfrac12$, that is at $z = 0$. So
+# $|w\,\sigma'(z)| \le |w|/4$, and the factor can reach 1 only if $|w| \ge 4$. A weight drawn from
+# $N(0,1)$, the usual starting point, is that large with probability
+# $P(|w| \ge 4) = \operatorname{erfc}(4/\sqrt 2)$:
+
+# %%
+z_grid = np.linspace(-10.0, 10.0, 200_001)
+sp = sigmoid_prime(z_grid)
+print(f"largest sigma'(z) on the grid: {sp.max():.6f} at z = {z_grid[sp.argmax()]:.4f}")
+p_large = math.erfc(4.0 / math.sqrt(2.0))
+print(f"P(|w| >= 4) for w ~ N(0, 1): {p_large:.3e}  (about 1 weight in {1 / p_large:,.0f})")
+assert sp.max() == 0.25 and z_grid[sp.argmax()] == 0.0
+assert VANISHING_THRESHOLD == 1.0 / sp.max()
+
+# %% [markdown]
+# ## 5.2 Second requirement: $a$ must sit in a narrow band
+#
+# A large weight is not enough: it also scales $z = wa + b$, and $\sigma'$ dies off quickly away
+# from $z = 0$. Let us find exactly where the factor reaches 1. Take $|w| \ge 4$.
+#
+# **Step 1: solve for $\sigma$.** The condition $|w|\,s(1-s) \ge 1$ is the quadratic inequality
+# $s^2 - s + 1/|w| \le 0$, whose roots are
+#
+# $$ s_\pm = \frac{1 \pm r}{2}, \qquad r = \sqrt{1 - 4/|w|}. $$
+#
+# So the condition holds exactly for $s_- \le \sigma(z) \le s_+$.
+#
+# **Step 2: convert to $z$.** The inverse of $\sigma$ is $z = \ln\frac{s}{1-s}$. Since
+# $1 - s_+ = s_-$, the two ends are $\pm z^*$ with
+#
+# $$ z^* = \ln\frac{s_+}{s_-} = \ln\frac{1+r}{1-r}. $$
+#
+# Multiplying top and bottom by $1+r$ and using $1 - r^2 = 4/|w|$ gives the chapter's form:
+# $\frac{(1+r)^2}{4/|w|} = \frac{|w|}{4}(2 + 2r - 4/|w|) = \frac{|w|(1+r)}{2} - 1$.
+#
+# **Step 3: convert to $a$.** As $z = wa + b$, the interval $|z| \le z^*$ becomes an interval of
+# inputs $a$ centred on $-b/w$, of width $2z^*/|w|$:
+#
+# $$ \text{width} = \frac{2}{|w|}\,\ln\!\left(\frac{|w|\,(1 + \sqrt{1 - 4/|w|})}{2} - 1\right)
+# \qquad\text{(Nielsen, ch. 5, eq. (123))}. $$
+#
+# The chapter calls this a bound because an activation $a$ can only lie in $(0, 1)$: the part of
+# the band that a sigmoid output can actually reach is at most this wide. Note that $b$ does not
+# appear: the bias only slides the band along the $a$ axis.
+#
+# Figure 5.1 shows step 2 for a few weights.
+
+# %%
+threshold_figure((4.0, 6.9, 10.0, 100.0))
+
+# %% [markdown]
+# *Figure 5.1 — The curve $\sigma'(z)$ (peak 1/4 at $z = 0$) with the threshold $1/|w|$ for
+# $|w| = 4, 6.9, 10, 100$ as dashed lines. The thick bar on each line covers the interval
+# $|z| \le z^*$ where $\sigma'(z) \ge 1/|w|$. At $|w| = 4$ the bar shrinks to the single point
+# $z = 0$; larger $|w|$ lowers the threshold and widens the interval in $z$, but only slowly,
+# roughly like $\ln |w|$.*
+#
+# `chapter5.prevalence` implements these steps (`z_half_width`, `width_bound`, `band`). Before we
+# trust it, we check the closed form three ways: the two algebraic forms agree, the factor is
+# exactly 1 at the band's ends, and brute-force sampling of $a$ finds the same interval.
+
+# %%
+w_abs = np.geomspace(4.0, 1e4, 500)
+assert np.allclose(width_bound(w_abs), width_bound_book_form(w_abs), rtol=1e-9, atol=1e-15)
+
+rng = np.random.default_rng(2024)
+n_checks = 40
+worst = 0.0
+for _ in range(n_checks):
+    w = rng.choice([-1.0, 1.0]) * rng.uniform(4.5, 100.0)
+    b = rng.uniform(-50.0, 50.0)
+    lo, hi = band(w, b)
+    assert np.allclose(factor(w, b, np.array([lo, hi])), 1.0, rtol=1e-9)
+    # brute force: sample a finely around the band and keep the points where the factor is >= 1
+    a = np.linspace(lo - 0.1, hi + 0.1, 400_001)
+    inside = a[factor(w, b, a) >= 1.0]
+    step = a[1] - a[0]
+    worst = max(worst, abs(inside.min() - lo) / step, abs(inside.max() - hi) / step)
+    assert abs(inside.min() - lo) <= step and abs(inside.max() - hi) <= step
+    assert abs((hi - lo) - float(width_bound(np.array([abs(w)]))[0])) < 1e-12
+print(f"{n_checks} random (w, b) with 4.5 <= |w| <= 100, |b| <= 50: brute-force band ends within "
+      f"{worst:.2f} grid steps of the closed form")
+
+# %% [markdown]
+# ## 5.3 The band, live
+#
+# Move $w$ and $b$ and watch the band. The left panel shows the factor $|w\,\sigma'(wa+b)|$ against
+# the input $a$ on a log scale, with the band where it reaches 1 shaded; the grey strip marks
+# $0 < a < 1$, where a sigmoid neuron's output can actually be. The right panel shows the band's
+# width against $|w|$. Things to try: shrink $|w|$ below 4 and watch the band disappear; push
+# $|w|$ to 100 and watch it narrow; move $b$ and watch the band slide out of $(0, 1)$ while its
+# width stays put.
+
+# %% tags=["remove-output"]
+# NBVAL_IGNORE_OUTPUT
+# widget view: the output holds random widget model ids, and the book shows the web explorer.
+explorer = band_explorer(PREVALENCE_DEFAULT_W, PREVALENCE_DEFAULT_B)
+display(explorer.widget)
+
+# %% [markdown]
+# <div class="c5-web-explorer" data-explorer="prevalence">
+# <p><em>On the website, a kernel-free version of this explorer appears here. In JupyterLab,
+# use the live explorer above.</em></p>
+# </div>
+# <script type="module" src="../_explorers/prevalence_band.js"></script>
+
+# %% [markdown]
+# At the explorer's starting values the picture is this:
+
+# %%
+print(f"w = {PREVALENCE_DEFAULT_W:.2f}, b = {PREVALENCE_DEFAULT_B:.2f}: "
+      + ", ".join(f"{k} = {v}" for k, v in readout_strings(PREVALENCE_DEFAULT_W,
+                                                             PREVALENCE_DEFAULT_B).items()))
+band_figure(PREVALENCE_DEFAULT_W, PREVALENCE_DEFAULT_B)
+
+# %% [markdown]
+# *Figure 5.2 — The explorer at its starting values $w = 8$, $b = -4$. Left: the factor
+# $|w\,\sigma'(wa + b)|$ (log scale, blue) peaks at 2 at $a = 0.5$ and exceeds 1 (dashed line)
+# only on the shaded band from about 0.28 to 0.72; outside it the factor falls by a factor of
+# about 10 for every 0.3 in $a$. Right: the band's width against $|w|$ (log scale), rising
+# from 0 at $|w| = 4$ to a maximum of about 0.45 near $|w| = 7$ and then falling; a circle
+# marks this neuron, $|w| = 8$, width 0.44.*
+#
+# The same readouts at a few other settings, including the edges of the sliders' ranges:
+
+# %%
+settings = [(0.0, 0.0), (3.99, 0.0), (4.0, -2.0), (-4.0, 2.0), (10.0, -5.0),
+            (100.0, -50.0), (-100.0, 50.0), (100.0, 50.0), (8.0, 40.0)]
+print(f"{'w':>8} {'b':>7}   {'band_lo':>10} {'band_hi':>10} {'band_width':>10} {'width_bound':>11}")
+for w, b in settings:
+    r = readout_strings(w, b)
+    print(f"{w:8.2f} {b:7.2f}   {r['band_lo']:>10} {r['band_hi']:>10} {r['band_width']:>10} "
+          f"{r['width_bound']:>11}")
+
+# %% [markdown]
+# Notice the last two rows: with $b = 50$ the band sits around $a = -0.5$ or $a = -5$, where
+# no sigmoid output can ever be. The bias decides *where* the band is; nothing decides that it
+# lands inside $(0, 1)$.
+#
+# ## 5.4 How wide can the band be?
+#
+# The width (123) is 0 at $|w| = 4$, and for large $|w|$ it decays like $2\ln|w|/|w|$. In
+# between it has a single maximum, which we find numerically (golden-section search in
+# `max_width_bound`), together with the chapter's sample values:
+
+# %%
+w_star, width_star = max_width_bound()
+print(f"maximum of the width bound: {width_star:.4f} at |w| = {w_star:.4f}")
+samples = {4.0: 0.0, 10.0: 0.413, 100.0: 0.092}
+for w_abs_sample, book_value in samples.items():
+    value = float(width_bound(np.array([w_abs_sample]))[0])
+    print(f"|w| = {w_abs_sample:5.1f}: width bound {value:.4f}  (chapter: {book_value:.3f})")
+    assert round(value, 3) == book_value
+assert round(w_star, 1) == 6.9 and round(width_star, 2) == 0.45
+# a crude scan agrees with the golden-section search
+scan = np.linspace(4.0, 100.0, 960_001)
+assert abs(scan[np.argmax(width_bound(scan))] - w_star) < 1e-3
+assert abs(width_bound(scan).max() - width_star) < 1e-9
+
+# %%
+width_bound_figure(100.0, marks=(4.0, 10.0, 100.0))
+
+# %% [markdown]
+# *Figure 5.3 — The width bound (123) against $|w|$ from 4 to 100 (log scale). It rises steeply
+# from 0 at $|w| = 4$, peaks (triangle) at about 0.448 near $|w| = 6.89$, and then declines
+# slowly: 0.413 at $|w| = 10$, 0.092 at $|w| = 100$. No weight, however chosen, opens a band
+# wider than about 45 % of the range of a sigmoid activation.*
+#
+# ## 5.5 Why sigmoid networks usually vanish
+#
+# Put the two requirements together. To pass a gradient on without shrinking it, a neuron needs a
+# weight of magnitude at least 4, which an $N(0,1)$ start almost never provides, *and* an input
+# that falls in a band of width at most about 0.45, placed by the bias somewhere on the real
+# line. And the two requirements pull against each other: a larger weight is exactly what makes
+# the band narrower. Let us count how often a random neuron meets both, drawing $w$ and $b$ from
+# $N(0,1)$ and its input $a$ uniformly from $(0, 1)$:
+
+# %%
+rng = np.random.default_rng(5)
+N = 2_000_000
+w_draw = rng.standard_normal(N)
+b_draw = rng.standard_normal(N)
+a_draw = rng.uniform(0.0, 1.0, N)
+passes = np.abs(w_draw) * sigmoid_prime(w_draw * a_draw + b_draw) >= 1.0
+print(f"neurons whose factor is >= 1: {passes.sum()} of {N:,} = {passes.mean():.2e}")
+print(f"upper bound P(|w| >= 4) x max width = {p_large * width_star:.2e}")
+typical_factor = np.median(np.abs(w_draw) * sigmoid_prime(w_draw * a_draw + b_draw))
+print(f"median factor |w sigma'(w a + b)|: {typical_factor:.4f}")
+assert passes.mean() <= p_large * width_star
+assert typical_factor < 0.25
+
+# %% [markdown]
+# Almost no neuron passes the test, and the median factor is a small fraction of 1. Multiply a
+# few dozen such factors, as a deep network must, and the gradient reaching the first layers is
+# tiny: the vanishing gradient is the *normal* state of a sigmoid network, and the exploding
+# gradient a rare, deliberately constructed exception. The real problem remains the one from
+# notebook 04: nothing keeps the product balanced, and for sigmoid neurons an unbalanced product
+# almost always means a vanishing one.
+#
+# ## Problems
+#
+# **Problem 5.1 (Nielsen, ch. 5, the prevalence problem).** (a) Show that
+# $|w\,\sigma'(wa+b)| \ge 1$ is possible only if $|w| \ge 4$. (b) Assuming $|w| \ge 4$, show that
+# the set of inputs $a$ satisfying it is an interval of width at most (123). (c) Show numerically
+# that the bound is largest at $|w| \approx 6.9$, where it is about 0.45.
+#
+# <details><summary>Show the worked solution</summary>
+#
+# (a) $\sigma' = s(1-s) = \tfrac14 - (s - \tfrac12)^2 \le \tfrac14$, so
+# $|w\,\sigma'| \le |w|/4$, which is below 1 when $|w| < 4$ (section 5.1).
+#
+# (b) Solve $|w|\,s(1-s) \ge 1$ for $s = \sigma(z)$: $s \in [(1-r)/2, (1+r)/2]$ with
+# $r = \sqrt{1 - 4/|w|}$. Take logits: $|z| \le z^* = \ln\frac{1+r}{1-r} =
+# \ln\left(\frac{|w|(1+r)}{2} - 1\right)$. Divide the interval of $z$ by $|w|$ to get the interval
+# of $a = (z - b)/w$, of width $2z^*/|w|$. It is "at most" because only $a \in (0, 1)$ can occur
+# (section 5.2).
+#
+# (c) Differentiate numerically or search: golden-section search on $[4, 100]$ gives the
+# printed maximum 0.4477 at $|w| = 6.894$ (section 5.4), confirmed by a fine scan. The cell below
+# checks it once more by a different route: the derivative of the bound changes sign there.
+# </details>
+
+# %% tags=["hide-input"]
+h = 1e-5
+slope_left = (width_bound(np.array([w_star])) - width_bound(np.array([w_star - h])))[0] / h
+slope_right = (width_bound(np.array([w_star + h])) - width_bound(np.array([w_star])))[0] / h
+print(f"slope of the bound just left of |w| = {w_star:.3f}: {slope_left:+.2e}; "
+      f"just right: {slope_right:+.2e}")
+assert slope_left > 0 > slope_right
+assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star) < 1e-12
+
+# %% [markdown]
+# **Problem 5.2 (Nielsen, ch. 5, the identity neuron).** A neuron with one input $x$, input weight
+# $w_1$, bias $b$ and output weight $w_2$ computes $w_2\,\sigma(w_1 x + b)$. Choose $w_1$, $b$, $w_2$
+# so that this is approximately $x$ for $x \in [0, 1]$. *Hint: write $x = \tfrac12 + \Delta$, take
+# $w_1$ small, and Taylor-expand in $w_1\Delta$.*
+#
+# <details><summary>Show the worked solution</summary>
+#
+# Choose $b = -w_1/2$, so that $w_1 x + b = w_1\Delta$ with $\Delta = x - \tfrac12 \in
+# [-\tfrac12, \tfrac12]$. Near 0, $\sigma(u) = \tfrac12 + \tfrac{u}{4} - \tfrac{u^3}{48} + O(u^5)$
+# (from $\sigma(u) = \tfrac12 + \tfrac12\tanh(u/2)$). Hence
+#
+# $$ w_2\,\sigma(w_1\Delta) = \frac{w_2}{2} + \frac{w_2 w_1}{4}\Delta
+#    - \frac{w_2 w_1^3}{48}\Delta^3 + \dots $$
+#
+# To make the coefficient of $\Delta$ equal to 1, take $w_2 = 4/w_1$. Then
+#
+# $$ w_2\,\sigma(w_1 x + b) = \frac{2}{w_1} + \Delta - \frac{w_1^2\Delta^3}{12} + \dots
+#    = x + c - \frac{w_1^2\Delta^3}{12} + \dots, \qquad c = \frac{2}{w_1} - \frac12. $$
+#
+# So the neuron reproduces $x$ up to a **constant offset** $c$ and an error of at most
+# $w_1^2/96$ (at $|\Delta| = \tfrac12$), which vanishes as $w_1 \to 0$. The offset is harmless
+# inside a network: the next neuron receives $w(x + c) + b'$, and lowering its bias $b'$ by $wc$
+# cancels it. Without that help the offset cannot be removed: $w_2\sigma(\cdot)$ has no additive
+# constant, and a search over $w_1, b, w_2$ (second cell below) finds no setting whose worst error
+# on $[0, 1]$ is much below 0.06. The first cell below measures the worst error of the
+# offset-corrected neuron as $w_1$ shrinks and compares it with $w_1^2/96$.
+# </details>
+
+# %% tags=["hide-input"]
+x = np.linspace(0.0, 1.0, 2001)
+w1_values = np.geomspace(1e-3, 2.0, 23)
+max_err = np.empty_like(w1_values)
+for i, w1 in enumerate(w1_values):
+    b, w2, c = -w1 / 2.0, 4.0 / w1, 2.0 / w1 - 0.5
+    max_err[i] = np.max(np.abs(w2 * sigmoid(w1 * x + b) - c - x))
+taylor = w1_values**2 / 96.0
+for i in (0, 6, 12, 18, 22):
+    print(f"w1 = {w1_values[i]:.3e}: max error {max_err[i]:.3e}, w1^2/96 = {taylor[i]:.3e}, "
+          f"ratio {max_err[i] / taylor[i]:.4f}")
+# the Taylor term is the error to within 10 %, and to within 0.1 % once w1 <= 0.05
+assert np.all(max_err <= taylor * 1.001) and np.all(max_err >= 0.9 * taylor)
+assert np.all(np.abs(max_err / taylor - 1)[w1_values <= 0.05] < 1e-3)
+slope = np.polyfit(np.log10(w1_values[:12]), np.log10(max_err[:12]), 1)[0]
+print(f"log-log slope for small w1: {slope:.4f} (Taylor predicts 2)")
+assert abs(slope - 2.0) < 1e-3
+identity_error_figure(w1_values, max_err, taylor)
+
+# %% [markdown]
+# *Figure 5.4 — Worst error of the identity neuron on $[0, 1]$, after removing the constant
+# offset $c = 2/w_1 - 1/2$, against the input weight $w_1$ (log-log axes). The measured error
+# (blue circles) lies on the dashed line $w_1^2/96$ from the Taylor expansion: a straight line of
+# slope 2, so making $w_1$ ten times smaller makes the error a hundred times smaller. Only near
+# $w_1 = 2$ does it fall slightly below the line, where higher-order terms start to help.*
+
+# %% tags=["hide-input"]
+# Without an offset: best worst-case error of w2 sigma(w1 x + b) - x over a grid of (w1, b),
+# with w2 fitted by least squares for each pair.
+xs = np.linspace(0.0, 1.0, 401)
+best = (np.inf, None)
+for w1 in np.geomspace(0.01, 50.0, 120):
+    s = sigmoid(w1 * xs[None, :] + np.linspace(-60.0, 10.0, 281)[:, None])  # (281, 401)
+    w2 = (s @ xs) / np.sum(s * s, axis=1)
+    err = np.max(np.abs(w2[:, None] * s - xs[None, :]), axis=1)
+    k = int(np.argmin(err))
+    if err[k] < best[0]:
+        best = (float(err[k]), (float(w1), float(np.linspace(-60.0, 10.0, 281)[k]), float(w2[k])))
+err_no_offset, (bw1, bb, bw2) = best
+print(f"best worst-case error without an offset: {err_no_offset:.4f} "
+      f"(w1 = {bw1:.3f}, b = {bb:.3f}, w2 = {bw2:.4f})")
+assert 0.05 < err_no_offset < 0.08
