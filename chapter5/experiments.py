@@ -1,0 +1,467 @@
+"""The chapter's three MNIST experiments, rerun for real, with the book's published numbers beside.
+
+Introduced in ``02-vanishing-gradients``.
+
+* A -- :func:`accuracy_vs_depth`: validation accuracy of [784, 30, ..., 30, 10] nets with 1-4
+  hidden layers after each of 30 epochs of mini-batch SGD (m = 10, eta = 0.1, lmbda = 5.0,
+  all 50,000 training images), for several seeds.
+* B -- :func:`speeds_at_init`: each hidden layer's "speed of learning" (the norm of the mean
+  bias gradient over the first 1,000 training images) at initialisation, over many seeds.
+* C -- :func:`speeds_during_training`: those speeds over 500 epochs of full-batch gradient
+  descent on the first 1,000 images (record, then step; eta = 0.1, lmbda = 5.0, n = 1,000).
+* D -- :func:`initial_gradient_bars`: dC/db of the first neurons of each hidden layer.
+
+Results are frozen dataclasses of numpy arrays. A, B and C are cached on disk under
+``<cache root>/experiments`` (see :func:`chapter5.data.cache_root`), one file per run, keyed by a
+hash of every parameter and :data:`CODE_VERSION`; ``force=True`` recomputes. Progress bars go to
+stderr. The book's numbers (Nielsen, *Neural Networks and Deep Learning*, ch. 5) are the
+module-level constants ``BOOK_*``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
+from chapter5.network import Network
+
+#: Bump when a change in the code changes results, so old cache entries are not reused.
+CODE_VERSION = "1"
+
+# ----------------------------------------------------------------------------- the book's numbers
+#: A: validation accuracy (percent) after 30 epochs, keyed by the number of hidden layers.
+BOOK_ACCURACY: dict[int, float] = {1: 96.48, 2: 96.90, 3: 96.57, 4: 96.53}
+#: B: speed of learning of hidden layers 1, 2, ... at initialisation.
+BOOK_SPEEDS_AT_INIT: dict[int, tuple[float, ...]] = {
+    2: (0.0657, 0.309),
+    3: (0.012, 0.060, 0.283),
+    4: (0.003, 0.017, 0.070, 0.285),
+}
+#: C: the speeds at epoch 499 (read off the book's plots, "about").
+BOOK_SPEEDS_EPOCH_499: dict[int, tuple[float, ...]] = {
+    2: (0.0034, 0.0096),
+    3: (8.6e-5, 2.2e-4, 1.3e-3),
+    4: (8.2e-6, 2.6e-5, 1.8e-4, 9.2e-4),
+}
+#: C, 4 hidden layers: speed of layer 4 / speed of layer 1, as the book describes it.
+BOOK_RATIO_4_HIDDEN: dict[str, float] = {"epoch 0": 96.0, "epochs 50-100": 50.0,
+                                         "epoch 499": 113.0}
+#: C, 2 hidden layers: both speeds reach their minimum around these epochs.
+BOOK_MINIMUM_EPOCHS_2_HIDDEN: tuple[int, int] = (40, 55)
+
+#: The experiments' fixed settings (the book's).
+HIDDEN_NEURONS = 30
+EXPERIMENT_A = {"epochs": 30, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0, "n_train": 50_000}
+EXPERIMENT_C = {"epochs": 500, "eta": 0.1, "lmbda": 5.0, "n_images": 1000}
+
+
+def sizes_for(hidden_layers: int) -> tuple[int, ...]:
+    """``(784, 30, ..., 30, 10)`` with ``hidden_layers`` hidden layers of 30 neurons.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) \
+            or hidden_layers < 1:
+        raise ValueError(f"hidden_layers must be a whole number >= 1; got {hidden_layers!r}")
+    return (784,) + (HIDDEN_NEURONS,) * int(hidden_layers) + (10,)
+
+
+# ----------------------------------------------------------------------------- caching
+def experiments_cache_dir() -> Path:
+    """Where results are cached: ``<cache root>/experiments``.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    return cache_root() / "experiments"
+
+
+def _data_token(data: MNIST | None, n: int) -> str:
+    """Identify the data: the official MNIST (verified by checksum on load) or a fingerprint."""
+    if data is None:
+        return "mnist:" + IDX_SHA256["train-images-idx3-ubyte.gz"][:16]
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(data.train.x[:n]).tobytes())
+    h.update(np.ascontiguousarray(data.train.y[:n]).tobytes())
+    h.update(np.ascontiguousarray(data.validation.x).tobytes())
+    h.update(np.ascontiguousarray(data.validation.y).tobytes())
+    return "custom:" + h.hexdigest()[:16]
+
+
+def _cache_path(kind: str, params: dict[str, Any]) -> Path:
+    blob = json.dumps({"kind": kind, "params": params, "code": CODE_VERSION}, sort_keys=True)
+    key = hashlib.sha256(blob.encode()).hexdigest()[:20]
+    return experiments_cache_dir() / f"{kind}-{key}.npz"
+
+
+def _cached(kind: str, params: dict[str, Any], compute: Callable[[], dict[str, np.ndarray]],
+            force: bool) -> dict[str, np.ndarray]:
+    """Load ``kind`` results for ``params`` from the cache, or compute and store them."""
+    path = _cache_path(kind, params)
+    if path.is_file() and not force:
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                return {k: f[k] for k in f.files if k != "_params"}
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is simply recomputed
+    # One BLAS thread: the matrices are small (30 x 784 at most), so threads only add overhead
+    # (20-30x slower on a busy 2-core machine), and a fixed thread count keeps the floating-point
+    # summation order, hence every stored number, the same on every machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        arrays = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, _params=np.array(json.dumps(params, sort_keys=True)), **arrays)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return arrays
+
+
+def _seeds(seeds: Iterable[int], name: str = "seeds") -> tuple[int, ...]:
+    out = tuple(int(s) for s in seeds)
+    if not out or any(s < 0 for s in out):
+        raise ValueError(f"{name} must be a non-empty list of non-negative ints; got {seeds!r}")
+    return out
+
+
+def _depths(hidden_layers: Iterable[int]) -> tuple[int, ...]:
+    out = tuple(hidden_layers)
+    for h in out:
+        sizes_for(h)
+    if not out:
+        raise ValueError("hidden_layers must list at least one depth")
+    return tuple(int(h) for h in out)
+
+
+class _Progress:
+    """A tqdm bar on stderr, or nothing."""
+
+    def __init__(self, total: int, desc: str, enabled: bool) -> None:
+        self.bar = None
+        if enabled and total > 0:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, leave=False)
+
+    def update(self, k: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(k)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _load(data: MNIST | None) -> MNIST:
+    return load_mnist() if data is None else data
+
+
+# ----------------------------------------------------------------------------- A
+@dataclass(frozen=True, eq=False)
+class AccuracyVsDepth:
+    """Experiment A.
+
+    Attributes
+    ----------
+    hidden_layers : array (k,)
+    seeds : array (s,)
+    accuracy : array (k, s, epochs)
+        Validation accuracy in percent after each epoch.
+    seconds : array (k, s)
+        Wall time of each run (informative only; never print it in a checked cell).
+    params : dict
+    Introduced in ``02-vanishing-gradients``.
+    """
+
+    hidden_layers: np.ndarray
+    seeds: np.ndarray
+    accuracy: np.ndarray
+    seconds: np.ndarray
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def final(self) -> np.ndarray:
+        """Accuracy after the last epoch, shape (k, s)."""
+        return self.accuracy[:, :, -1]
+
+    @property
+    def best(self) -> np.ndarray:
+        """Best accuracy over the epochs, shape (k, s)."""
+        return self.accuracy.max(axis=2)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per depth: mean, standard deviation (ddof=1 when s > 1), min and max over the
+        seeds of the final accuracy, mean of the best, the book's value and whether it lies within
+        [min, max] of our final accuracies."""
+        rows = []
+        for i, h in enumerate(self.hidden_layers):
+            f = self.final[i]
+            book = BOOK_ACCURACY.get(int(h))
+            rows.append({
+                "hidden_layers": int(h),
+                "sizes": sizes_for(int(h)),
+                "mean_final": float(f.mean()),
+                "std_final": float(f.std(ddof=1)) if f.size > 1 else 0.0,
+                "min_final": float(f.min()),
+                "max_final": float(f.max()),
+                "mean_best": float(self.best[i].mean()),
+                "book": book,
+                "book_inside_range": (book is not None
+                                      and bool(f.min() <= book <= f.max())),
+            })
+        return rows
+
+
+def accuracy_vs_depth(
+    hidden_layers: Sequence[int] = (1, 2, 3, 4),
+    seeds: Sequence[int] = (0, 1, 2),
+    *,
+    epochs: int = 30,
+    mini_batch_size: int = 10,
+    eta: float = 0.1,
+    lmbda: float = 5.0,
+    n_train: int = 50_000,
+    data: MNIST | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> AccuracyVsDepth:
+    """Experiment A: validation accuracy per epoch for nets with 1-4 hidden layers.
+
+    Each (depth, seed) run is cached separately, so adding a seed only computes the new runs.
+    A full run (4 depths x 30 epochs) takes about two minutes per seed on one core.
+
+    Parameters
+    ----------
+    hidden_layers : sequence of int
+    seeds : sequence of int
+        ``Network(sizes, seed=seed)``; the same generator then shuffles the mini-batches.
+    epochs, mini_batch_size, eta, lmbda, n_train
+        The book's settings by default; ``n_train`` uses the first n training images (and
+        n = n_train in the weight decay).
+    data : MNIST, optional
+        Default :func:`chapter5.data.load_mnist` (only loaded when something must be computed).
+    force : bool
+        Recompute even if cached.
+    progress : bool
+        tqdm bar over all epochs of all runs (stderr).
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    base = {"epochs": int(epochs), "mini_batch_size": int(mini_batch_size), "eta": float(eta),
+            "lmbda": float(lmbda), "n_train": int(n_train), "data": _data_token(data, n_train)}
+    acc = np.empty((len(depths), len(seeds_t), int(epochs)))
+    secs = np.empty((len(depths), len(seeds_t)))
+    loaded: list[MNIST] = []
+    bar = _Progress(len(depths) * len(seeds_t) * int(epochs), "A: accuracy vs depth", progress)
+    for i, h in enumerate(depths):
+        for j, seed in enumerate(seeds_t):
+            params = dict(base, hidden_layers=h, seed=seed)
+
+            def run(h: int = h, seed: int = seed) -> dict[str, np.ndarray]:
+                if not loaded:
+                    loaded.append(_load(data))
+                d = loaded[0]
+                x, y = d.train.x[:n_train], d.train.y[:n_train]
+                net = Network(sizes_for(h), seed=seed)
+                out = np.empty(int(epochs))
+                t0 = time.perf_counter()
+                for e in range(int(epochs)):
+                    out[e] = 100.0 * net.sgd(x, y, epochs=1, mini_batch_size=mini_batch_size,
+                                             eta=eta, lmbda=lmbda,
+                                             evaluation_data=(d.validation.x, d.validation.y))[0]
+                    bar.update(1)
+                return {"accuracy": out, "seconds": np.array(time.perf_counter() - t0)}
+
+            res = _cached("A", params, run, force)
+            acc[i, j] = res["accuracy"]
+            secs[i, j] = float(res["seconds"])
+    bar.close()
+    return AccuracyVsDepth(np.array(depths), np.array(seeds_t), acc, secs,
+                           dict(base, hidden_layers=list(depths), seeds=list(seeds_t)))
+
+
+# ----------------------------------------------------------------------------- B
+@dataclass(frozen=True, eq=False)
+class SpeedsAtInit:
+    """Experiment B: ``speeds[h]`` has shape (n_seeds, h), column i for hidden layer i + 1.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+
+    seeds: np.ndarray
+    speeds: dict[int, np.ndarray]
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per (depth, hidden layer): median, 10th and 90th percentiles over the seeds,
+        the book's value, and whether it falls inside our 10-90 % range."""
+        rows = []
+        for h, s in self.speeds.items():
+            book = BOOK_SPEEDS_AT_INIT.get(h)
+            q10, med, q90 = np.percentile(s, [10, 50, 90], axis=0)
+            for i in range(h):
+                b = None if book is None else book[i]
+                rows.append({
+                    "hidden_layers": h, "layer": i + 1, "median": float(med[i]),
+                    "q10": float(q10[i]), "q90": float(q90[i]), "book": b,
+                    "inside": b is not None and bool(q10[i] <= b <= q90[i]),
+                    "book_percentile": (None if b is None
+                                        else float(100.0 * np.mean(s[:, i] <= b))),
+                })
+        return rows
+
+
+def speeds_at_init(
+    hidden_layers: Sequence[int] = (2, 3, 4),
+    seeds: Sequence[int] = tuple(range(50)),
+    *,
+    n_images: int = 1000,
+    data: MNIST | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> SpeedsAtInit:
+    """Experiment B: each hidden layer's speed of learning at initialisation, over many seeds.
+
+    Speed of layer l = ||(1/n) sum_x dC_x/db^l|| over the first ``n_images`` training images
+    (cross-entropy cost, default initialisation). Takes about a second for the defaults.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "n_images": int(n_images),
+              "data": _data_token(data, n_images)}
+
+    def run() -> dict[str, np.ndarray]:
+        d = _load(data)
+        x, y = d.train.x[:n_images], d.train.y[:n_images]
+        bar = _Progress(len(depths) * len(seeds_t), "B: speeds at init", progress)
+        out = {}
+        for h in depths:
+            s = np.empty((len(seeds_t), h))
+            for j, seed in enumerate(seeds_t):
+                s[j] = Network(sizes_for(h), seed=seed).speeds(x, y)
+                bar.update(1)
+            out[f"h{h}"] = s
+        bar.close()
+        return out
+
+    res = _cached("B", params, run, force)
+    return SpeedsAtInit(np.array(seeds_t), {h: res[f"h{h}"] for h in depths}, params)
+
+
+# ----------------------------------------------------------------------------- C
+@dataclass(frozen=True, eq=False)
+class SpeedsDuringTraining:
+    """Experiment C: ``speeds[h]`` has shape (n_seeds, epochs, h); hidden layer i + 1 in
+    column i; epoch 0 is the initial state (recorded before the first step).
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+
+    seeds: np.ndarray
+    speeds: dict[int, np.ndarray]
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def ratio(self, h: int) -> np.ndarray:
+        """Speed of the last hidden layer over the first, shape (n_seeds, epochs)."""
+        s = self.speeds[h]
+        return s[:, :, -1] / s[:, :, 0]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per (depth, layer): our speed at the first and last epoch (median over seeds; the
+        min and max too) and the book's value at epoch 499, with the factor between them."""
+        rows = []
+        for h, s in self.speeds.items():
+            book = BOOK_SPEEDS_EPOCH_499.get(h)
+            for i in range(h):
+                last = s[:, -1, i]
+                b = None if book is None else book[i]
+                rows.append({
+                    "hidden_layers": h, "layer": i + 1,
+                    "first": float(np.median(s[:, 0, i])),
+                    "last": float(np.median(last)),
+                    "last_min": float(last.min()), "last_max": float(last.max()),
+                    "book_last": b,
+                    "ours_over_book": None if b is None else float(np.median(last) / b),
+                })
+        return rows
+
+
+def speeds_during_training(
+    hidden_layers: Sequence[int] = (2, 3, 4),
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    *,
+    epochs: int = 500,
+    n_images: int = 1000,
+    eta: float = 0.1,
+    lmbda: float = 5.0,
+    data: MNIST | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> SpeedsDuringTraining:
+    """Experiment C: hidden layers' speeds over full-batch gradient descent (record, then step).
+
+    Uses the first ``n_images`` training images as the whole training set (n = n_images in the
+    weight decay). About a second per net and seed for 500 epochs (single-threaded BLAS).
+    The book shows one unseeded run; several seeds show what is typical.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "epochs": int(epochs),
+              "n_images": int(n_images), "eta": float(eta), "lmbda": float(lmbda),
+              "data": _data_token(data, n_images)}
+
+    def run() -> dict[str, np.ndarray]:
+        d = _load(data)
+        x, y = d.train.x[:n_images], d.train.y[:n_images]
+        bar = _Progress(len(depths) * len(seeds_t) * int(epochs), "C: speeds in training",
+                        progress)
+        out = {}
+        for h in depths:
+            s = np.empty((len(seeds_t), int(epochs), h))
+            for j, seed in enumerate(seeds_t):
+                net = Network(sizes_for(h), seed=seed)
+                s[j] = net.gradient_descent(x, y, epochs=epochs, eta=eta, lmbda=lmbda)
+                bar.update(int(epochs))
+            out[f"h{h}"] = s
+        bar.close()
+        return out
+
+    res = _cached("C", params, run, force)
+    return SpeedsDuringTraining(np.array(seeds_t), {h: res[f"h{h}"] for h in depths}, params)
+
+
+# ----------------------------------------------------------------------------- D
+def initial_gradient_bars(
+    hidden_layers: int = 2,
+    seed: int = 0,
+    *,
+    n_images: int = 1000,
+    n_neurons: int = 6,
+    data: MNIST | None = None,
+) -> list[np.ndarray]:
+    """dC/db (mean over the first ``n_images`` training images) of the first ``n_neurons``
+    neurons of each hidden layer at initialisation: list of arrays (n_neurons,), layer 1 first.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    d = _load(data)
+    g = Network(sizes_for(hidden_layers), seed=seed).gradients(
+        d.train.x[:n_images], d.train.y[:n_images])
+    return [db[:n_neurons].copy() for db in g.dC_db[:-1]]
