@@ -56,11 +56,17 @@ def format_signed_log10(sign: float, log10_abs: float) -> str:
 def format_float(x: float) -> str:
     """Write an ordinary float by the module's rule (NaN and infinities raise ValueError).
 
-    Introduced in ``03-chain-of-neurons``.
+    Formats the exact binary value of ``x`` rather than going through ``log10`` and back, so a
+    value such as 105.1895 rounds from itself and the JavaScript explorers, which do the same,
+    write exactly the same string. Introduced in ``03-chain-of-neurons``.
     """
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"cannot write {x!r}: only finite numbers have a readout")
     if x == 0.0:
         return "0"
-    return format_signed_log10(math.copysign(1.0, x), math.log10(abs(x)))
+    if 1e-4 <= abs(x) < 1e6:
+        text = format(x, ".6g")
+        if "e" not in text:
+            return text
+    return format(x, ".3e")

@@ -848,9 +848,11 @@ class ChainExplorer:
     def chain(self) -> Chain:
         """The chain the sliders describe now (first ``depth`` layers)."""
         L = self.depth
-        w = [self.sliders[f"w{j}"].value for j in range(1, L + 1)]
-        b = [self.sliders[f"b{j}"].value for j in range(1, L + 1)]
-        return Chain(w, b, float(self.sliders["a0"].value))
+        # The browser's slider sends back its own grid value (-3.9999999999999716 for -4): snap
+        # to the 0.01 step so that the numbers are the ones the reader sees on the slider.
+        w = [round(float(self.sliders[f"w{j}"].value), 2) for j in range(1, L + 1)]
+        b = [round(float(self.sliders[f"b{j}"].value), 2) for j in range(1, L + 1)]
+        return Chain(w, b, round(float(self.sliders["a0"].value), 2))
 
     @contextmanager
     def hold(self) -> Iterator[None]:

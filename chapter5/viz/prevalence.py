@@ -279,7 +279,8 @@ class BandExplorer:
 
     def readouts(self) -> dict[str, str]:
         """The readout strings currently on screen, by key."""
-        return readout_strings(self.slider_w.value, self.slider_b.value)
+        return readout_strings(round(float(self.slider_w.value), 2),
+                               round(float(self.slider_b.value), 2))
 
     def set(self, w: float | None = None, b: float | None = None) -> None:
         """Move the sliders (as a reader would); each move updates readout and picture."""
@@ -289,7 +290,8 @@ class BandExplorer:
             self.slider_b.value = b
 
     def _on_change(self, _change: object = None) -> None:
-        w, b = float(self.slider_w.value), float(self.slider_b.value)
+        # snap to the 0.01 step: the browser's slider may send back -3.9999999999999716 for -4
+        w, b = round(float(self.slider_w.value), 2), round(float(self.slider_b.value), 2)
         self.picture.update(w, b)
         self.readout.value = readout_html(readout_strings(w, b))
         self.image.value = self.picture.png()
