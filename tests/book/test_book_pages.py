@@ -1,0 +1,119 @@
+"""Every page of the website renders offline in a real browser.
+
+For each page in _toc.yml: no console errors, no request that leaves 127.0.0.1, MathJax has
+typeset every formula (served by the site itself), every image has loaded. Screenshots (light and
+dark) go to _build/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import bookkit
+import pytest
+
+PAGES = bookkit.toc_pages()
+
+MATH_STATE = """() => {
+  const formulas = document.querySelectorAll('.bd-article span.math, .bd-article div.math').length;
+  const typeset = document.querySelectorAll('.bd-article mjx-container').length;
+  const errors = document.querySelectorAll('mjx-merror').length;
+  return {formulas, typeset, errors};
+}"""
+
+IMAGES = """async () => {
+  const imgs = Array.from(document.querySelectorAll('.bd-article img'));
+  await Promise.all(imgs.map((img) => img.complete ? null :
+    new Promise((ok) => { img.addEventListener('load', ok); img.addEventListener('error', ok); })));
+  return imgs.map((img) => ({src: img.getAttribute('src'), width: img.naturalWidth,
+                             alt: img.getAttribute('alt') || ''}));
+}"""
+
+
+def test_the_toc_lists_the_landing_page_six_notebooks_and_checking() -> None:
+    names = [p.removesuffix(".html") for p in PAGES]
+    assert names[0] == "intro" and names[-1] == "checking"
+    assert names[1:-1] == [
+        "notebooks/01-deep-circuits", "notebooks/02-vanishing-gradients",
+        "notebooks/03-chain-of-neurons", "notebooks/04-exploding-gradients",
+        "notebooks/05-how-common-is-vanishing", "notebooks/06-many-neurons-other-obstacles",
+    ]
+
+
+def test_no_page_refers_to_a_cdn(site: Path) -> None:
+    from build_book import CDN_PATTERN  # scripts/ is put on sys.path below
+
+    hits = []
+    for page in site.rglob("*.html"):
+        hits += [f"{page.relative_to(site)}: {m.group(0)}"
+                 for m in CDN_PATTERN.finditer(page.read_text(encoding="utf-8"))]
+    assert hits == []
+
+
+def test_the_explorers_and_mathjax_are_served_by_the_site(site: Path) -> None:
+    for name in ("chain_explorer.js", "prevalence_band.js", "c5math.js", "c5ui.js",
+                 "chain_presets.js"):
+        assert (site / "_explorers" / name).is_file(), name
+    assert (site / "_mathjax" / "tex-mml-chtml.js").is_file()
+    # Jupyter Book injects every JS file of a book-root _static/ folder into every page: keep none.
+    assert not (bookkit.REPO / "_static").exists()
+    for page in PAGES:
+        text = (site / page).read_text(encoding="utf-8")
+        assert "_mathjax/tex-mml-chtml.js" in text, page
+        assert "jupyter-widgets" not in text and "require.min.js" not in text, page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_offline(open_page: Any, path: str) -> None:
+    page, seen = open_page(path)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => { const m = window.MathJax; return !m || !m.startup || "
+        "!document.querySelector('.bd-article .math') || "
+        "document.querySelectorAll('.bd-article mjx-container').length > 0; }", timeout=30_000)
+    page.wait_for_function(
+        f"() => {{ const s = ({MATH_STATE})(); return s.typeset >= s.formulas; }}", timeout=30_000)
+    math = page.evaluate(MATH_STATE)
+    images = page.evaluate(IMAGES)
+    for root in page.query_selector_all("div.c5-web-explorer"):
+        assert root.get_attribute("data-ready") == "true", "an explorer did not start"
+    page.screenshot(path=str(bookkit.shot_name(path)), full_page=True)
+
+    assert seen.problems() == []
+    assert math["errors"] == 0
+    assert math["typeset"] >= math["formulas"]
+    source = (bookkit.HTML / path).read_text(encoding="utf-8")
+    if re.search(r'class="math', source):
+        assert math["typeset"] > 0, "the page has formulas but MathJax typeset none"
+    broken = [img["src"] for img in images if img["width"] == 0]
+    assert broken == []
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if "notebooks/0" in p or p == "intro.html"])
+def test_page_in_dark_mode(open_page: Any, path: str) -> None:
+    page, seen = open_page(path, dark=True)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    # body text stays light on dark: the theme's text colour is bright
+    rgb = page.evaluate("getComputedStyle(document.querySelector('.bd-article')).color")
+    r, g, b = (int(v) for v in re.findall(r"\d+", rgb)[:3])
+    assert (r + g + b) / 3 > 150, rgb
+    page.screenshot(path=str(bookkit.shot_name(path, "-dark")))
+    assert seen.problems() == []
+
+
+def test_every_figure_has_alt_text(site: Path) -> None:
+    """A figure's alt text describes it (set per cell: mystnb={"image": {"alt": "..."}});
+    myst-nb's fallback, the image's own file name, says nothing to a screen reader."""
+    missing = []
+    for path in PAGES:
+        html = (site / path).read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", html):
+            alt = re.search(r'alt="([^"]*)"', tag)
+            text = alt.group(1) if alt else ""
+            if len(text) < 15 or re.search(r"\.(png|svg|jpe?g|gif)$", text):
+                missing.append(f"{path}: {tag[:120]}")
+    assert missing == [], "figures without alt text (add mystnb image alt to the cell):\n" + \
+        "\n".join(missing)
