@@ -167,7 +167,7 @@ print("every circuit agrees with parity on all of its inputs")
 # %% [markdown]
 # Figure 1.1 draws both circuits for $n = 4$, straight from their gate lists.
 
-# %%
+# %% mystnb={"image": {"alt": "Two circuit diagrams for the parity of 4 bits, inputs x1 to x4 on the left and the output on the right. Left: the sum of products, a dense web of crossing wires through 4 NOT gates, 8 AND gates each labelled with the odd input pattern it recognises, and one OR gate collecting all eight, 13 gates in all; right: a small tree of three 2-input XOR gates in two layers."}}
 assert parity_sop(4).gate_count() == 13 and parity_xor_tree(4).gate_count() == 3
 parity_circuits_figure(4)
 
@@ -185,7 +185,7 @@ parity_circuits_figure(4)
 # with every extra bit, while the tree gains one gate per bit. Figure 1.2 plots both on a
 # logarithmic axis, where exponential growth is a straight line.
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels against the number of input bits n from 1 to 20. Left: gate count on a log axis, where the sum of products climbs as a straight line to about half a million gates while the XOR tree and its AND/OR/NOT version grow linearly and stay below 100, with rings at n = 10 marking 523 gates against 9. Right: depth, flat at 2 for the sum of products, while the XOR tree steps up slowly to 5 and its AND/OR/NOT version to 15, each step coming just after n passes a power of two."}}
 n0 = EXPLORER_N_DEFAULT
 sop_n0, tree_n0 = sop_gate_count(n0), xor_tree_gate_count(n0)
 print(f"n = {n0}: sum of products {sop_n0} gates (depth 2), XOR tree {tree_n0} gates "
@@ -317,7 +317,7 @@ assert (fa.gate_count(), fa.depth(), ripple_carry_adder(4).gate_count()) == (5, 
 assert (mul4.gate_count(), mul4.depth(), len(mul4.blocks("adder"))) == (64, 16, 3)
 assert sum(g.block[:1] == ("partial products 0",) for g in mul4.gates) == 16
 
-# %%
+# %% mystnb={"image": {"alt": "Three block diagrams of one 4-by-4-bit multiplier at three levels of abstraction. (a) A full adder drawn gate by gate, with dashed boxes around its two half adders (an XOR and an AND each) and an OR producing the carry out: 5 gates, depth 3. (b) A 4-bit ripple-carry adder as a row of one half adder and three full adders, each passing its carry (orange arrow) to the next column: 17 gates. (c) The multiplier as a flow chart: a block of 16 AND gates makes the partial-product rows, row 0 starts the running total and three adders each add one more row (green arrows) until the product bits p0 to p7 come out: 64 gates, depth 16."}}
 multiplier_hierarchy_figure(4)
 
 # %% [markdown]

@@ -244,7 +244,7 @@ for label, g in (("exploding", g_explode), ("typical", g_typical)):
           f"log-space readout = {text}")
 assert np.isinf(g_explode.dC_db[0]) and g_typical.dC_db[0] == 0.0
 
-# %%
+# %% mystnb={"image": {"alt": "Line plot of the first-layer gradient |dC/db1| against chain depth L from 1 to 1000, on a log axis spanning more than two thousand decades: the exploding chain climbs as a straight line to above 10^1200, the typical chain falls, slightly jagged, to below 10^-1000. Dashed horizontal lines mark the largest and smallest numbers of float64 and float32, a thin band around 10^0, and crosses mark where the naive products become inf or 0: float32 within the first few dozen layers, float64 after a few hundred."}}
 # The picture: exact magnitudes (log space) against the ranges of the two dtypes.
 lim64, lim32 = limits["float64"], limits["float32"]
 magnitude_vs_depth_figure(
@@ -295,7 +295,7 @@ magnitude_vs_depth_figure(
 # of depth 20: balanced, exploding, typical, and the balanced chain with its weights raised by
 # just 1 %.
 
-# %%
+# %% mystnb={"image": {"alt": "Learning speed |dC/db_j| on a log axis against layer j from 1 to 20 for four chains of depth 20. The balanced chain is a flat line at 1/4 and the chain with 1 % larger weights lies just below it; the exploding chain is highest at layer 1, more than 10^20 times above the flat line, and falls in a straight line to meet it at layer 20, while the typical chain is lowest at layer 1, more than 10^20 times below, and climbs unevenly to layer 20."}}
 PROFILE_DEPTH = 20
 bal20 = balanced_chain(PROFILE_DEPTH)
 nudged20 = Chain(bal20.w * 1.01, bal20.b, bal20.a0)  # weights +1 %, biases untouched
@@ -365,7 +365,7 @@ for sign, label in ((+1, "w = 4.04, biases re-tuned so z = 0"),
     exact = (depths - 1) * np.log10(1 + sign * EPS)
     assert np.allclose(ratios[label], exact, rtol=1e-9, atol=1e-12)
 
-# %%
+# %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter (dotted) drifts down only a few decades."}}
 balance_figure(depths, ratios)
 
 # %% [markdown]

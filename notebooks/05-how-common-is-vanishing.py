@@ -111,7 +111,7 @@ assert VANISHING_THRESHOLD == 1.0 / sp.max()
 #
 # Figure 5.1 shows step 2 for a few weights.
 
-# %%
+# %% mystnb={"image": {"alt": "The bell-shaped curve sigma'(z) for z from -8 to 8, peaking at 1/4 at z = 0, crossed by dashed horizontal lines at the thresholds 1/|w| for |w| = 4, 6.9, 10 and 100. A thick bar on each line spans the interval of z where the curve lies above it: a single point at the peak for |w| = 4, wider for lower thresholds, but even |w| = 100 only reaches |z| < 5."}}
 threshold_figure((4.0, 6.9, 10.0, 100.0))
 
 # %% [markdown]
@@ -173,7 +173,7 @@ display(explorer.widget)
 # %% [markdown]
 # At the explorer's starting values the picture is this:
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels for the explorer's starting neuron, w = 8 and b = -4. Left: the factor |w sigma'(wa + b)| on a log axis against the input a from -0.5 to 1.5, a bell peaking at 2 at a = 0.5 that rises above the dashed line at 1 only on a shaded band from about 0.28 to 0.72, inside a grey strip marking 0 < a < 1. Right: the band's width against |w| on a log axis, zero up to |w| = 4, rising steeply to a maximum of about 0.45 near |w| = 7 and then falling, with a circle marking this neuron at |w| = 8."}}
 print(f"w = {PREVALENCE_DEFAULT_W:.2f}, b = {PREVALENCE_DEFAULT_B:.2f}: "
       + ", ".join(f"{k} = {v}" for k, v in readout_strings(PREVALENCE_DEFAULT_W,
                                                              PREVALENCE_DEFAULT_B).items()))
@@ -223,7 +223,7 @@ scan = np.linspace(4.0, 100.0, 960_001)
 assert abs(scan[np.argmax(width_bound(scan))] - w_star) < 1e-3
 assert abs(width_bound(scan).max() - width_star) < 1e-9
 
-# %%
+# %% mystnb={"image": {"alt": "The width bound (123) against |w| from 4 to 100 on a log axis: it rises steeply from 0 at |w| = 4 to a peak of about 0.45 near |w| = 6.9, marked by a triangle, then declines slowly, with dots at 0.413 for |w| = 10 and 0.092 for |w| = 100."}}
 width_bound_figure(100.0, marks=(4.0, 10.0, 100.0))
 
 # %% [markdown]
@@ -324,7 +324,7 @@ assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star)
 # offset-corrected neuron as $w_1$ shrinks and compares it with $w_1^2/96$.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-input"] mystnb={"image": {"alt": "Log-log plot of the worst error of the offset-corrected identity neuron on [0, 1] against the input weight w1 from 0.001 to 2. The measured errors (blue circles) lie on the dashed Taylor line w1^2/96, a straight line of slope 2 rising from about 10^-8 to a few times 10^-2."}}
 x = np.linspace(0.0, 1.0, 2001)
 w1_values = np.geomspace(1e-3, 2.0, 23)
 max_err = np.empty_like(w1_values)

@@ -26,9 +26,27 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
+def keep_cell_ids(nb: nbformat.NotebookNode, old_path: Path) -> None:
+    """Give cells the ids they had in the previous .ipynb (matched by type and source), so that a
+    re-run changes only what really changed instead of every cell id."""
+    if not old_path.exists():
+        return
+    old_ids: dict[tuple[str, str], list[str]] = {}
+    for cell in nbformat.read(old_path, as_version=4).cells:
+        if "id" in cell:
+            old_ids.setdefault((cell.cell_type, cell.source.strip()), []).append(cell.id)
+    used: set[str] = set()
+    for cell in nb.cells:
+        ids = old_ids.get((cell.cell_type, cell.source.strip()))
+        if ids and ids[0] not in used:
+            cell.id = ids.pop(0)
+            used.add(cell.id)
+
+
 def execute(py: Path, timeout: int = 1800) -> float:
     """Execute one notebook source; return the wall time in seconds."""
     nb = jupytext.read(py)
+    keep_cell_ids(nb, py.with_suffix(".ipynb"))
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
     start = time.perf_counter()
