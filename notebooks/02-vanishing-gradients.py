@@ -319,8 +319,9 @@ apply_style(fig)
 # hidden layer 1 is blue, 2 orange, 3 green, 4 vermillion. Thick lines are medians of 5 seeds,
 # faint lines single seeds; hollow diamonds at epoch 499 are the book's values. In every panel all
 # speeds fall steeply during the first 40 to 60 epochs. With 2 hidden layers they then recover
-# slowly; with 3 and 4 they stay low. In every panel the layers keep their order throughout, the
-# first hidden layer always the slowest.*
+# slowly; with 3 and 4 they stay low. In every panel the median curves keep their order
+# throughout, the first hidden layer always the slowest (a single seed's faint curves can cross
+# briefly after the early dip).*
 #
 # Our curves have the shapes of the book's: a steep early fall, a recovery for the shallowest net
 # only, and the layers stacked in the same order from start to finish. At epoch 499 our medians
