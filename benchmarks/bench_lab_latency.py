@@ -203,7 +203,8 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
     run = labkit.open_and_run(page, server, cfg["notebook"], workspace=f"bench-{cfg['slider']}")
     if run["problems"]:
         raise RuntimeError(f"{cfg['notebook']} produced error output: {run['problems']}")
-    page.wait_for_selector(cfg["img"].split(",")[0], timeout=30_000)
+    # attached, not visible: JupyterLab does not paint cells scrolled out of view
+    page.wait_for_selector(cfg["img"].split(",")[0], state="attached", timeout=30_000)
     handle = labkit.slider(page, cfg["slider"]).locator(".noUi-handle")
     handle.scroll_into_view_if_needed()
     labkit.show(page, f".{cfg['slider']}")

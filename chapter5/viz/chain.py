@@ -50,6 +50,7 @@ from chapter5.chain import (
     product_equation,
 )
 from chapter5.readout import format_float, format_signed_log10
+from chapter5.viz.picture import Picture
 from chapter5.viz.style import INK, PALETTE, apply_style
 
 # ---------------------------------------------------------------------------------------------
@@ -754,7 +755,7 @@ class ChainExplorer:
         Keys ``"typical"``, ``"exploding"``, ``"balanced"``.
     picture : ChainPicture
         Its ``figure`` is created once and never replaced.
-    image : ipywidgets.Image
+    image : chapter5.viz.picture.Picture
         The picture as PNG.
     readout : ipywidgets.HTML
     widget : ipywidgets.VBox
@@ -815,10 +816,11 @@ class ChainExplorer:
             self.buttons[name] = b
 
         width, height = self.picture.figure.canvas.get_width_height()
-        self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
+        self.image = Picture(
+            width=width, height=height, alt="The chain explorer's picture: the chain, sigma'(z) "
+            "with every z_j, the factors and |dC/db_j| on log axes",
+            layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
         )
-        self.image.add_class("c5-figure")
         self.readout = widgets.HTML()
         self.readout.add_class("c5-readout")
         self.equation = widgets.HTML(layout=widgets.Layout(min_height="3.4em"))

@@ -429,6 +429,8 @@ class CircuitsExplorer:
     def __init__(self, n: int = EXPLORER_N_DEFAULT) -> None:
         import ipywidgets as widgets
 
+        from chapter5.viz.picture import Picture
+
         n = _check_n(n)
         self.slider_n = widgets.IntSlider(
             value=n, min=EXPLORER_N_MIN, max=EXPLORER_N_MAX, step=1, description="n",
@@ -438,10 +440,10 @@ class CircuitsExplorer:
         self.picture = CircuitsPicture(n)
         width_px = int(round(_FIGSIZE[0] * _DPI))
         height_px = int(round(_FIGSIZE[1] * _DPI))
-        self.image = widgets.Image(
-            value=self.picture.png(), format="png", width=width_px, height=height_px,
+        self.image = Picture(
+            value=self.picture.png(), width=width_px, height=height_px,
+            alt="Gate counts of the two parity circuits against n, log scale",
             layout=widgets.Layout(width=f"{width_px}px", height=f"{height_px}px"))
-        self.image.add_class("c5-figure")
         self.readout = widgets.HTML(value=readout_html(n, readout_strings(n)))
         self.readout.add_class("c5-readout")
         self.slider_n.observe(self._on_change, names="value")

@@ -244,6 +244,8 @@ class BandExplorer:
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
         import ipywidgets as widgets
 
+        from chapter5.viz.picture import Picture
+
         w, b = _check_w_b(w, b)
         for name, value, (lo, hi) in (("w", w, W_RANGE), ("b", b, B_RANGE)):
             if not lo <= value <= hi:
@@ -262,10 +264,10 @@ class BandExplorer:
         self.picture = BandPicture(w, b)
         width_px = int(round(_FIGSIZE[0] * _DPI))
         height_px = int(round(_FIGSIZE[1] * _DPI))
-        self.image = widgets.Image(
-            value=self.picture.png(), format="png", width=width_px, height=height_px,
+        self.image = Picture(
+            value=self.picture.png(), width=width_px, height=height_px,
+            alt="The band of inputs where |w sigma'(wa+b)| >= 1, and the width bound against |w|",
             layout=widgets.Layout(width=f"{width_px}px", height=f"{height_px}px"))
-        self.image.add_class("c5-figure")
         self.readout = widgets.HTML(value=readout_html(readout_strings(w, b)))
         self.readout.add_class("c5-readout")
         self.slider_w.observe(self._on_change, names="value")
