@@ -27,7 +27,7 @@ def chain_run(lab_page: Any, lab_server: labkit.LabServer, screenshot: Any) -> d
     w2 = labkit.slider(lab_page, "c5-slider-w2")
     w2.scroll_into_view_if_needed()
     lab_page.wait_for_selector(".c5-readout [data-key='factor_1']")
-    lab_page.wait_for_selector(labkit.FIGURE)
+    lab_page.wait_for_selector(labkit.FIGURE, state="attached")
     labkit.settle(lab_page)
     labkit.show(lab_page, ".c5-chain-explorer, .c5-preset-typical")
     screenshot(lab_page, f"{SHOT}-01-after-run-all")

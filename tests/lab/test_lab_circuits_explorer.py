@@ -31,7 +31,7 @@ def circuits_run(lab_page: Any, lab_server: labkit.LabServer, screenshot: Any) -
     run = labkit.open_and_run(lab_page, lab_server, NAME, workspace="circuits-explorer")
     labkit.slider(lab_page, "c5-slider-n").scroll_into_view_if_needed()
     lab_page.wait_for_selector(".c5-readout [data-key='xor_depth']")
-    lab_page.wait_for_selector(labkit.FIGURE)
+    lab_page.wait_for_selector(labkit.FIGURE, state="attached")
     labkit.settle(lab_page)
     labkit.show(lab_page, ".c5-slider-n")
     screenshot(lab_page, f"{SHOT}-01-after-run-all")

@@ -22,7 +22,7 @@ def band_run(lab_page: Any, lab_server: labkit.LabServer, screenshot: Any) -> di
     run = labkit.open_and_run(lab_page, lab_server, NAME, workspace="band-explorer")
     labkit.slider(lab_page, "c5-slider-w").scroll_into_view_if_needed()
     lab_page.wait_for_selector(".c5-readout [data-key='band_width']")
-    lab_page.wait_for_selector(labkit.FIGURE)
+    lab_page.wait_for_selector(labkit.FIGURE, state="attached")
     labkit.settle(lab_page)
     labkit.show(lab_page, ".c5-slider-w")
     screenshot(lab_page, f"{SHOT}-01-after-run-all")
