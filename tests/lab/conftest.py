@@ -58,14 +58,8 @@ def browser(lab_server: labkit.LabServer) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def lab_page(browser: Any, lab_server: labkit.LabServer, request: pytest.FixtureRequest) -> Any:
     """A page of its own for the test module, closed (and its kernels shut down) afterwards."""
-    context = browser.new_context(viewport=labkit.VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with labkit.fresh_page(browser, lab_server) as page:
         yield page
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()
 
 
 @pytest.fixture(scope="session")

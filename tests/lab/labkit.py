@@ -22,6 +22,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -568,3 +570,16 @@ def show(page: Any, selector: str) -> None:
         selector,
     )
     page.wait_for_timeout(300)
+
+
+@contextmanager
+def fresh_page(browser: Any, server: LabServer) -> Iterator[Any]:
+    """A page in a browser context of its own; on exit the context closes and kernels shut down."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+        server.shutdown_kernels()

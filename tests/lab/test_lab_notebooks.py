@@ -32,14 +32,8 @@ OVERRIDES = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.d"
 
 @pytest.fixture()
 def page(browser: Any, lab_server: labkit.LabServer) -> Iterator[Any]:
-    context = browser.new_context(viewport=labkit.VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with labkit.fresh_page(browser, lab_server) as page:
         yield page
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()
 
 
 def test_every_notebook_named_in_the_contract_is_there() -> None:
