@@ -1,6 +1,7 @@
 // Small DOM/SVG helpers shared by the website's explorers. No dependencies, no build step.
 // Colours: Okabe & Ito, as chapter5/viz/style.py. Text and axes use `currentColor`, so the
-// explorers follow the book's light and dark themes.
+// explorers follow the book's light and dark themes. `contain` on the explorer keeps a redraw's
+// layout and paint inside it: the rest of a long, MathJax-heavy page is not revisited.
 
 export const PALETTE = {
   blue: "#0072B2",
@@ -18,7 +19,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const CSS = `
 .c5-web-explorer { border: 1px solid var(--pst-color-border, #c8c8c8); border-radius: 6px;
   padding: 0.75rem 1rem; margin: 1rem 0; color: var(--pst-color-text-base, #1a1a1a);
-  background: var(--pst-color-surface, transparent); }
+  background: var(--pst-color-surface, transparent); contain: layout paint style; }
 .c5-web-explorer .c5-controls { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr));
   gap: 0.15rem 1.5rem; margin-bottom: 0.5rem; }
 @media (max-width: 640px) { .c5-web-explorer .c5-controls { grid-template-columns: 1fr; } }
