@@ -48,6 +48,7 @@ from chapter5.prevalence import (
     width_bound_book_form,
     z_half_width,
 )
+from chapter5.prose import glue
 from chapter5.viz.prevalence import (
     band_explorer,
     band_figure,
@@ -177,15 +178,20 @@ display(explorer.widget)
 print(f"w = {PREVALENCE_DEFAULT_W:.2f}, b = {PREVALENCE_DEFAULT_B:.2f}: "
       + ", ".join(f"{k} = {v}" for k, v in readout_strings(PREVALENCE_DEFAULT_W,
                                                              PREVALENCE_DEFAULT_B).items()))
+# numbers the caption below states
+lo, hi = band(PREVALENCE_DEFAULT_W, PREVALENCE_DEFAULT_B)
+glue("start_band_lo", lo)
+glue("start_band_hi", hi)
+glue("start_band_width", hi - lo)
 band_figure(PREVALENCE_DEFAULT_W, PREVALENCE_DEFAULT_B)
 
 # %% [markdown]
 # *Figure 5.2 — The explorer at its starting values $w = 8$, $b = -4$. Left: the factor
 # $|w\,\sigma'(wa + b)|$ (log scale, blue) peaks at 2 at $a = 0.5$ and exceeds 1 (dashed line)
-# only on the shaded band from about 0.28 to 0.72; outside it the factor falls by a factor of
+# only on the shaded band from about <span data-glue="start_band_lo:.2f">0.28</span> to <span data-glue="start_band_hi:.2f">0.72</span>; outside it the factor falls by a factor of
 # about 10 for every 0.3 in $a$. Right: the band's width against $|w|$ (log scale), rising
-# from 0 at $|w| = 4$ to a maximum of about 0.45 near $|w| = 7$ and then falling; a circle
-# marks this neuron, $|w| = 8$, width 0.44.*
+# from 0 at $|w| = 4$ to a maximum of about <span data-glue="band_max_width:.2f">0.45</span> near $|w| = 7$ and then falling; a circle
+# marks this neuron, $|w| = 8$, width <span data-glue="start_band_width:.2f">0.44</span>.*
 #
 # The same readouts at a few other settings, including the edges of the sliders' ranges:
 
@@ -218,6 +224,10 @@ for w_abs_sample, book_value in samples.items():
     print(f"|w| = {w_abs_sample:5.1f}: width bound {value:.4f}  (chapter: {book_value:.3f})")
     assert round(value, 3) == book_value
 assert round(w_star, 1) == 6.9 and round(width_star, 2) == 0.45
+glue("band_max_width", width_star)
+glue("band_max_w", w_star)
+glue("width_bound_10", float(width_bound(np.array([10.0]))[0]))
+glue("width_bound_100", float(width_bound(np.array([100.0]))[0]))
 # a crude scan agrees with the golden-section search
 scan = np.linspace(4.0, 100.0, 960_001)
 assert abs(scan[np.argmax(width_bound(scan))] - w_star) < 1e-3
@@ -228,15 +238,15 @@ width_bound_figure(100.0, marks=(4.0, 10.0, 100.0))
 
 # %% [markdown]
 # *Figure 5.3 — The width bound (123) against $|w|$ from 4 to 100 (log scale). It rises steeply
-# from 0 at $|w| = 4$, peaks (triangle) at about 0.448 near $|w| = 6.89$, and then declines
-# slowly: 0.413 at $|w| = 10$, 0.092 at $|w| = 100$. No weight, however chosen, opens a band
-# wider than about 45 % of the range of a sigmoid activation.*
+# from 0 at $|w| = 4$, peaks (triangle) at about <span data-glue="band_max_width:.3f">0.448</span> near $|w| =$ <span data-glue="band_max_w:.2f">6.89</span>, and then
+# declines slowly: <span data-glue="width_bound_10:.3f">0.413</span> at $|w| = 10$, <span data-glue="width_bound_100:.3f">0.092</span> at $|w| = 100$. No weight,
+# however chosen, opens a band wider than about <span data-glue="band_max_width:.0%">45%</span> of the range of a sigmoid activation.*
 #
 # ## 5.5 Why sigmoid networks usually vanish
 #
 # Put the two requirements together. To pass a gradient on without shrinking it, a neuron needs a
 # weight of magnitude at least 4, which an $N(0,1)$ start almost never provides, *and* an input
-# that falls in a band of width at most about 0.45, placed by the bias somewhere on the real
+# that falls in a band of width at most about <span data-glue="band_max_width:.2f">0.45</span>, placed by the bias somewhere on the real
 # line. And the two requirements pull against each other: a larger weight is exactly what makes
 # the band narrower. Let us count how often a random neuron meets both, drawing $w$ and $b$ from
 # $N(0,1)$ and its input $a$ uniformly from $(0, 1)$:
@@ -282,7 +292,7 @@ assert typical_factor < 0.25
 # (section 5.2).
 #
 # (c) Differentiate numerically or search: golden-section search on $[4, 100]$ gives the
-# printed maximum 0.4477 at $|w| = 6.894$ (section 5.4), confirmed by a fine scan. The cell below
+# printed maximum <span data-glue="band_max_width:.4f">0.4477</span> at $|w| =$ <span data-glue="band_max_w:.3f">6.894</span> (section 5.4), confirmed by a fine scan. The cell below
 # checks it once more by a different route: the derivative of the bound changes sign there.
 # </details>
 
@@ -320,7 +330,7 @@ assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star)
 # inside a network: the next neuron receives $w(x + c) + b'$, and lowering its bias $b'$ by $wc$
 # cancels it. Without that help the offset cannot be removed: $w_2\sigma(\cdot)$ has no additive
 # constant, and a search over $w_1, b, w_2$ (second cell below) finds no setting whose worst error
-# on $[0, 1]$ is much below 0.06. The first cell below measures the worst error of the
+# on $[0, 1]$ is below <span data-glue="err_no_offset:.3f">0.064</span>. The first cell below measures the worst error of the
 # offset-corrected neuron as $w_1$ shrinks and compares it with $w_1^2/96$.
 # </details>
 
@@ -366,3 +376,4 @@ err_no_offset, (bw1, bb, bw2) = best
 print(f"best worst-case error without an offset: {err_no_offset:.4f} "
       f"(w1 = {bw1:.3f}, b = {bb:.3f}, w2 = {bw2:.4f})")
 assert 0.05 < err_no_offset < 0.08
+glue("err_no_offset", err_no_offset)

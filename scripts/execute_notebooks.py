@@ -8,6 +8,9 @@ Usage::
 The .py (jupytext percent format) is the source; the .ipynb is regenerated from it, executed
 top to bottom in ``notebooks/`` with a fresh kernel, and saved with its outputs so nbval can
 check them. Widget state is not stored: the website uses its own kernel-free explorers.
+
+Numbers the prose states in glue spans (``<span data-glue="key:fmt">...</span>``, see
+``chapter5.prose``) are rewritten from the values the fresh run glued, in both files.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import jupytext
 import nbformat
 from jupytext.config import load_jupytext_config
 from nbclient import NotebookClient
+
+from chapter5.prose import ProseError, refresh_prose
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -43,8 +48,9 @@ def keep_cell_ids(nb: nbformat.NotebookNode, old_path: Path) -> None:
             used.add(cell.id)
 
 
-def execute(py: Path, timeout: int = 1800) -> float:
-    """Execute one notebook source; return the wall time in seconds."""
+def execute(py: Path, timeout: int = 1800) -> tuple[float, int]:
+    """Execute one notebook source; return the wall time in seconds and how many numbers in
+    its prose changed."""
     nb = jupytext.read(py)
     keep_cell_ids(nb, py.with_suffix(".ipynb"))
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -58,13 +64,17 @@ def execute(py: Path, timeout: int = 1800) -> float:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:  # timestamps would churn the diff on every re-run
         cell.metadata.pop("execution", None)
+    try:
+        refreshed = refresh_prose(nb)
+    except ProseError as exc:
+        raise SystemExit(f"{py.name}: {exc}") from None
     target = py.with_suffix(".ipynb")
     config = load_jupytext_config(str(NOTEBOOKS))  # jupytext.toml: pairing, metadata filter
     jupytext.write(nb, target, fmt="ipynb", config=config)
     nbformat.validate(nbformat.read(target, as_version=4))
     # Re-write the .py through jupytext so both halves of the pair carry the same metadata.
     jupytext.write(nb, py, fmt="py:percent", config=config)
-    return elapsed
+    return elapsed, refreshed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         if py.suffix != ".py" or not py.exists():
             parser.error(f"{py} is not an existing .py notebook source")
         print(f"executing {py.relative_to(ROOT)} ...", flush=True)
-        print(f"  done in {execute(py):.1f} s", flush=True)
+        elapsed, refreshed = execute(py)
+        note = f"; {refreshed} number(s) in the prose updated" if refreshed else ""
+        print(f"  done in {elapsed:.1f} s{note}", flush=True)
     return 0
 
 

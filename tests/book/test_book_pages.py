@@ -117,3 +117,25 @@ def test_every_figure_has_alt_text(site: Path) -> None:
                 missing.append(f"{path}: {tag[:120]}")
     assert missing == [], "figures without alt text (add mystnb image alt to the cell):\n" + \
         "\n".join(missing)
+
+
+def test_numbers_in_the_prose_are_pasted_from_the_notebooks_glue(site: Path) -> None:
+    """Each number a notebook's prose states through a glue span reaches the page through
+    myst-nb's {glue:text} role, in the span's format, and no raw span is left on the page."""
+    import nbformat
+
+    from chapter5.prose import format_glued, glued_values, statements
+
+    pasted_somewhere = False
+    for path in PAGES:
+        if not path.startswith("notebooks/"):
+            continue
+        nb = nbformat.read(bookkit.REPO / path.replace(".html", ".ipynb"), as_version=4)
+        values = glued_values(nb)
+        expected = [format_glued(values[s.key], s.fmt) for s in statements(nb)]
+        html = (site / path).read_text(encoding="utf-8")
+        pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+        assert pasted == expected, path
+        assert "data-glue" not in html, path
+        pasted_somewhere |= bool(pasted)
+    assert pasted_somewhere
