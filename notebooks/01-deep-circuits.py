@@ -56,6 +56,7 @@ from chapter5.circuits import (
     xor_tree_depth,
     xor_tree_gate_count,
 )
+from chapter5.prose import glue
 from chapter5.viz.circuits import (
     circuits_explorer,
     gate_count_figure,
@@ -136,7 +137,8 @@ assert np.array_equal(table[:, 0], parity(all_inputs(3)))
 #
 # One could object that the tree uses XOR gates while the sum of products only uses AND, OR and
 # NOT. Fair: spelled out in those gates, $a \oplus b = (a \lor b) \land \lnot(a \land b)$ costs
-# 4 gates and 3 layers, so the tree costs $4(n-1)$ gates and depth $3\lceil \log_2 n \rceil$.
+# <span data-glue="xor_aon_gates:d">4</span> gates and <span data-glue="xor_aon_depth:d">3</span> layers,
+# so the tree costs $4(n-1)$ gates and depth $3\lceil \log_2 n \rceil$.
 # Still linear in $n$. We build that version too (`basis="and-or-not"`).
 #
 # The cell below builds all three circuits for $n = 1, \dots, 10$ and checks each against the
@@ -163,25 +165,40 @@ for n in range(1, 11):
     assert tree.depth() == xor_tree_depth(n) == int(np.ceil(np.log2(n)))
     assert tree_aon.gate_count() == 4 * (n - 1) and tree_aon.depth() == 3 * tree.depth()
 print("every circuit agrees with parity on all of its inputs")
+# numbers the text above states: one XOR spelled out in AND/OR/NOT
+xor_aon = parity_xor_tree(2, basis="and-or-not")
+glue("xor_aon_gates", xor_aon.gate_count())
+glue("xor_aon_depth", xor_aon.depth())
 
 # %% [markdown]
 # Figure 1.1 draws both circuits for $n = 4$, straight from their gate lists.
 
 # %% mystnb={"image": {"alt": "Two circuit diagrams for the parity of 4 bits, inputs x1 to x4 on the left and the output on the right. Left: the sum of products, a dense web of crossing wires through 4 NOT gates, 8 AND gates each labelled with the odd input pattern it recognises, and one OR gate collecting all eight, 13 gates in all; right: a small tree of three 2-input XOR gates in two layers."}}
-assert parity_sop(4).gate_count() == 13 and parity_xor_tree(4).gate_count() == 3
+sop4, tree4 = parity_sop(4), parity_xor_tree(4)
+assert sop4.gate_count() == 13 and tree4.gate_count() == 3  # the alt text repeats these
+# numbers the caption and the text below state
+glue("sop4_not", sop4.gate_count("NOT"))
+glue("sop4_and", sop4.gate_count("AND"))
+glue("sop4_or_fan_in", sop4.max_fan_in("OR"))
+glue("sop4_gates", sop4.gate_count())
+glue("tree4_gates", tree4.gate_count())
+glue("tree4_depth", tree4.depth())
 parity_circuits_figure(4)
 
 # %% [markdown]
 # *Figure 1.1 — Two circuits for the parity of 4 bits, drawn by `chapter5.viz.circuits` from the
 # circuits' own gate lists (inputs on the left, gates placed in columns by depth, wires as
-# lines). Left: the sum of products. Four NOT gates make the negated inputs (their wires are drawn
-# in vermillion); eight AND gates each recognise one of the eight inputs with an odd number of
-# ones (the pattern $x_1x_2x_3x_4$ is written under each AND); one OR gate with eight inputs
-# collects them: 13 gates in all. Right: the XOR tree, 3 gates arranged in 2 layers.*
+# lines). Left: the sum of products. Its <span data-glue="sop4_not:d">4</span> NOT gates make the
+# negated inputs (their wires are drawn in vermillion); <span data-glue="sop4_and:d">8</span> AND
+# gates each recognise one of the inputs with an odd number of ones (the pattern $x_1x_2x_3x_4$
+# is written under each AND); one OR gate with <span data-glue="sop4_or_fan_in:d">8</span> inputs
+# collects them: <span data-glue="sop4_gates:d">13</span> gates in all. Right: the XOR tree,
+# <span data-glue="tree4_gates:d">3</span> gates arranged in <span data-glue="tree4_depth:d">2</span> layers.*
 #
 # ## 1.4 How the gap grows
 #
-# At $n = 4$ the difference is 13 gates against 3. Let $n$ grow and the sum of products doubles
+# At $n = 4$ the difference is <span data-glue="sop4_gates:d">13</span> gates against
+# <span data-glue="tree4_gates:d">3</span>. Let $n$ grow and the sum of products doubles
 # with every extra bit, while the tree gains one gate per bit. Figure 1.2 plots both on a
 # logarithmic axis, where exponential growth is a straight line.
 
@@ -193,23 +210,29 @@ print(f"n = {n0}: sum of products {sop_n0} gates (depth 2), XOR tree {tree_n0} g
 for n in (20, 64):
     print(f"n = {n}: sum of products {sop_gate_count(n):.3e} gates, XOR tree "
           f"{xor_tree_gate_count(n)} gates (depth {xor_tree_depth(n)})")
-# numbers quoted in the text and the caption below
-assert (n0, sop_n0, tree_n0) == (10, 523, 9)
-assert sop_gate_count(64) > 9e18 and (xor_tree_gate_count(64), xor_tree_depth(64)) == (63, 6)
+assert (n0, sop_n0, tree_n0) == (10, 523, 9)  # the alt text repeats these, the text says n = 10
+# numbers the caption and the text below state
+glue("sop_n0_gates", sop_n0)
+glue("tree_n0_gates", tree_n0)
+glue("sop64_gates", sop_gate_count(64))
+glue("tree64_gates", xor_tree_gate_count(64))
+glue("tree64_depth", xor_tree_depth(64))
 gate_count_figure(n0)
 
 # %% [markdown]
 # *Figure 1.2 — Left: number of gates (log scale) against the number of input bits $n$ for the
 # depth-2 sum of products (vermillion, NOT gates included), the XOR tree (dark blue, $n-1$
-# gates) and the XOR tree with each XOR written as 4 AND/OR/NOT gates (light blue, dashed). The
-# sum of products is a straight line on this axis: it grows like $2^{n-1}$. The trees
-# grow linearly and flatten out on the log axis. The rings mark $n = 10$: 523 gates against 9.
+# gates) and the XOR tree with each XOR written as <span data-glue="xor_aon_gates:d">4</span>
+# AND/OR/NOT gates (light blue, dashed). The sum of products is a straight line on this axis: it
+# grows like $2^{n-1}$. The trees grow linearly and flatten out on the log axis. The rings mark
+# $n = 10$: <span data-glue="sop_n0_gates:d">523</span> gates against <span data-glue="tree_n0_gates:d">9</span>.
 # Right: depth (gates on the longest input-to-output path) against $n$. The sum of products stays
 # at depth 2; the trees pay for their small size with depth $\lceil \log_2 n \rceil$ (XOR gates)
 # or $3\lceil \log_2 n \rceil$ (AND/OR/NOT), which still grows very slowly.*
 #
-# A 64-bit parity, a perfectly ordinary width for a computer, would need more than $9 \times
-# 10^{18}$ gates as a sum of products and 63 as a tree of depth 6.
+# A 64-bit parity, a perfectly ordinary width for a computer, would need
+# <span data-glue="sop64_gates:,d">9,223,372,036,854,775,873</span> gates as a sum of products and
+# <span data-glue="tree64_gates:d">63</span> as a tree of depth <span data-glue="tree64_depth:d">6</span>.
 #
 # **Is the sum of products just a clumsy choice?** For depth exactly 2, no: every OR of ANDs that
 # computes parity needs at least $2^{n-1}$ AND gates (exercise 1 asks you to prove it; it takes a
@@ -254,9 +277,10 @@ print(readout_strings(EXPLORER_N_DEFAULT))
 # Parity is a tidy example, but the chapter's real point is about how engineers *design*. Nobody
 # writes a multiplier as one huge sum of products. They build it in layers of abstraction:
 #
-# - a **half adder** adds two bits: sum $= a \oplus b$, carry $= a \land b$ (2 gates);
+# - a **half adder** adds two bits: sum $= a \oplus b$, carry $= a \land b$
+#   (<span data-glue="ha_gates:d">2</span> gates);
 # - a **full adder** adds three bits (two digits and an incoming carry): two half adders and an
-#   OR for the carries (5 gates);
+#   OR for the carries (<span data-glue="fa_gates:d">5</span> gates);
 # - a **ripple-carry adder** adds two $w$-bit numbers: one bit adder per column, each passing its
 #   carry to the next column, exactly like addition on paper;
 # - a **multiplier** forms the partial products $a \land b_i$ (row $i$ is $a$ shifted by $i$
@@ -276,6 +300,10 @@ assert np.array_equal(ha_sum, all_inputs(2).sum(axis=1))
 assert np.array_equal(fa_sum, all_inputs(3).sum(axis=1))
 print(f"half adder: {ha.gate_count()} gates, depth {ha.depth()}; "
       f"full adder: {fa.gate_count()} gates, depth {fa.depth()} -- right on all inputs")
+# numbers the text above and the caption of Figure 1.3 state
+glue("ha_gates", ha.gate_count())
+glue("fa_gates", fa.gate_count())
+glue("fa_depth", fa.depth())
 
 pairs_checked = 0
 for width in range(1, 7):
@@ -311,11 +339,18 @@ for width in (4, 8):
                  f"{n_and} AND + {len(mul.blocks('adder'))} adders"))
 for name, circuit, parts in rows:
     print(f"{name:27s} | {circuit.gate_count():5d} | {circuit.depth():5d} | {parts}")
-# numbers quoted in the caption of Figure 1.3
+# numbers the alt text of Figure 1.3 repeats
 mul4 = multiplier(4)
+mul4_and = sum(g.block[:1] == ("partial products 0",) for g in mul4.gates)
 assert (fa.gate_count(), fa.depth(), ripple_carry_adder(4).gate_count()) == (5, 3, 17)
 assert (mul4.gate_count(), mul4.depth(), len(mul4.blocks("adder"))) == (64, 16, 3)
-assert sum(g.block[:1] == ("partial products 0",) for g in mul4.gates) == 16
+assert mul4_and == 16
+# numbers the caption of Figure 1.3 and the text below state
+glue("rca4_gates", ripple_carry_adder(4).gate_count())
+glue("mul4_and", mul4_and)
+glue("mul4_adders", len(mul4.blocks("adder")))
+glue("mul4_gates", mul4.gate_count())
+glue("mul4_depth", mul4.depth())
 
 # %% mystnb={"image": {"alt": "Three block diagrams of one 4-by-4-bit multiplier at three levels of abstraction. (a) A full adder drawn gate by gate, with dashed boxes around its two half adders (an XOR and an AND each) and an OR producing the carry out: 5 gates, depth 3. (b) A 4-bit ripple-carry adder as a row of one half adder and three full adders, each passing its carry (orange arrow) to the next column: 17 gates. (c) The multiplier as a flow chart: a block of 16 AND gates makes the partial-product rows, row 0 starts the running total and three adders each add one more row (green arrows) until the product bits p0 to p7 come out: 64 gates, depth 16."}}
 multiplier_hierarchy_figure(4)
@@ -323,15 +358,19 @@ multiplier_hierarchy_figure(4)
 # %% [markdown]
 # *Figure 1.3 — One multiplier, three levels of abstraction, each read from the built circuits.
 # (a) The bit adder: a full adder drawn gate by gate, with its two half adders framed (dashed):
-# 5 gates, depth 3. (b) The adder: a 4-bit ripple-carry adder is a row of bit adders (one half
-# adder for the lowest column, then full adders), each passing its carry (vermillion) to the
-# next column: 17 gates. (c) The multiplier: 16 AND gates form the partial-product rows
-# $a \land b_i$; row 0 starts the running total, and each of the 3 adders adds one more row
-# (green): 64 gates and depth 16 for 4 by 4 bits.*
+# <span data-glue="fa_gates:d">5</span> gates, depth <span data-glue="fa_depth:d">3</span>. (b) The
+# adder: a 4-bit ripple-carry adder is a row of bit adders (one half adder for the lowest column,
+# then full adders), each passing its carry (vermillion) to the next column:
+# <span data-glue="rca4_gates:d">17</span> gates. (c) The multiplier:
+# <span data-glue="mul4_and:d">16</span> AND gates form the partial-product rows $a \land b_i$;
+# row 0 starts the running total, and each of the <span data-glue="mul4_adders:d">3</span> adders
+# adds one more row (green): <span data-glue="mul4_gates:d">64</span> gates and depth
+# <span data-glue="mul4_depth:d">16</span> for 4 by 4 bits.*
 #
-# The 4-bit multiplier has 8 inputs, so as a sum of products each of its 8 output bits would get
-# one AND per input pattern on which it is 1, out of $2^8 = 256$ patterns. The cell below counts
-# those ANDs straight from the truth table.
+# The 4-bit multiplier has <span data-glue="mul4_inputs:d">8</span> inputs, so as a sum of
+# products each of its <span data-glue="mul4_outputs:d">8</span> output bits would get one AND per
+# input pattern on which it is 1, out of the $2^8 =$ <span data-glue="mul4_patterns:d">256</span>
+# patterns. The cell below counts those ANDs straight from the truth table.
 
 # %%
 table = mul4.truth_table()
@@ -340,6 +379,10 @@ print("input patterns on which each product bit p0..p7 is 1:", ones_per_output.t
 print(f"a sum of products per output bit: {int(ones_per_output.sum())} AND gates in all, "
       f"against {mul4.gate_count()} gates for the layered multiplier")
 assert int(ones_per_output.sum()) > 5 * mul4.gate_count()
+# numbers the text above states
+glue("mul4_inputs", mul4.n_inputs)
+glue("mul4_patterns", table.shape[0])
+glue("mul4_outputs", table.shape[1])
 
 # %% [markdown]
 # (Many of those terms could be merged, so this is not the best two-layer design, only the
@@ -386,7 +429,8 @@ assert int(ones_per_output.sum()) > 5 * mul4.gate_count()
 #
 # The cell below confirms the key step by brute force for $n = 4$: among all $3^4 - 1 = 80$
 # non-empty ANDs of literals (each variable absent, plain or negated), the ones that are never
-# true on an even input are exactly the 8 that read all four variables.
+# true on an even input are exactly the <span data-glue="safe_terms:d">8</span> that read all four
+# variables.
 # </details>
 
 # %% tags=["hide-input"]
@@ -409,6 +453,8 @@ for code in codes:
 print(f"ANDs of literals never true on an even input: {len(safe_terms)}; "
       f"all read every variable: {all(0 not in use for use in safe_terms)}")
 assert len(safe_terms) == 2 ** (n - 1) and all(0 not in use for use in safe_terms)
+# the number the solution above states
+glue("safe_terms", len(safe_terms))
 
 # %% [markdown]
 # **Exercise 2 (a chain is as small as a tree, but deep).** Build parity as a *chain*
@@ -419,8 +465,9 @@ assert len(safe_terms) == 2 ** (n - 1) and all(0 not in use for use in safe_term
 # <details><summary>Show the worked solution</summary>
 #
 # The chain also uses $n - 1$ XOR gates, but its longest path goes through all of them, so its
-# depth is $n - 1$ (checked below for $n = 16$: depth 15 against 4 for the tree). Size alone does
-# not tell you how deep a circuit is.
+# depth is $n - 1$ (checked below for $n = 16$: depth <span data-glue="chain16_depth:d">15</span>
+# against <span data-glue="tree16_depth:d">4</span> for the tree). Size alone does not tell you
+# how deep a circuit is.
 #
 # *Lower bounds.* Parity depends on every input: flipping any $x_i$ flips the output. So every
 # input must be joined to the output by wires. Picture the circuit being built gate by gate,
@@ -445,6 +492,9 @@ print(f"n = {n}: chain {chain.gate_count()} gates, depth {chain.depth()}; "
       f"tree {tree16.gate_count()} gates, depth {tree16.depth()}")
 assert chain.gate_count() == tree16.gate_count() == n - 1
 assert chain.depth() == n - 1 and tree16.depth() == 4
+# numbers the solution above states
+glue("chain16_depth", chain.depth())
+glue("tree16_depth", tree16.depth())
 
 # %% [markdown]
 # **Exercise 3 (counting the multiplier).** Our $m \times k$ multiplier ($m$ bits of $a$, $k$
@@ -465,11 +515,13 @@ assert chain.depth() == n - 1 and tree16.depth() == 4
 # $$ \text{half adders} = k, \qquad \text{full adders} = (m-2) + (k-2)(m-1), $$
 # $$ \text{gates} = mk + 2k + 5\big[(m-2) + (k-2)(m-1)\big]. $$
 #
-# For $m = k = 4$: $16 + 8 + 5 \cdot 8 = 64$, the count in Figure 1.3. The gate count grows like
-# $5mk$, polynomially; the cell below checks the formula on all 25 shapes.
+# For $m = k = 4$: $16 + 8 + 5 \cdot 8 = 64$, and the built multiplier of Figure 1.3 has
+# <span data-glue="mul4_gates:d">64</span> gates. The gate count grows like $5mk$, polynomially;
+# the cell below checks the formula on all <span data-glue="formula_shapes:d">25</span> shapes.
 # </details>
 
 # %% tags=["hide-input"]
+shapes_checked = 0
 for m in range(2, 7):
     for k in range(2, 7):
         mul = multiplier(m, k)
@@ -477,5 +529,8 @@ for m in range(2, 7):
         n_half = sum(1 for path in mul.blocks("half adder") if len(path) == 2)
         assert n_half == k and n_full == (m - 2) + (k - 2) * (m - 1)
         assert mul.gate_count() == m * k + 2 * k + 5 * ((m - 2) + (k - 2) * (m - 1))
+        shapes_checked += 1
 print("formula agrees with the built multiplier for every m, k in 2..6; "
       f"for m = k = 4: {multiplier(4).gate_count()} gates")
+# the number the solution above states
+glue("formula_shapes", shapes_checked)

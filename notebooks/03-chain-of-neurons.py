@@ -50,6 +50,7 @@ from chapter5.chain import (
     product_equation,
     typical_chain,
 )
+from chapter5.prose import glue
 from chapter5.readout import format_signed_log10
 from chapter5.viz.chain import (
     ChainExplorer,
@@ -191,6 +192,9 @@ print(f"   seeded sample (seed {SAMPLE_SEED}, 100000 draws) = {p_sample:.4f}")
 assert abs(p_integral - p_exact) < 1e-9 and abs(p_sample - p_exact) < 0.005
 assert 0.6 < p_exact < 0.7  # "about two thirds"
 
+# numbers the text below states
+glue("p_abs_w_below_1", p_exact)
+
 # %% tags=["hide-input"] mystnb={"image": {"alt": "The bell-shaped standard normal density over weights from -4 to 4, with the area between -1 and 1 shaded, on top of a histogram of 5000 seeded draws that follows the curve closely."}}
 display(weight_draw_figure(w_sample[:5000]))
 
@@ -198,12 +202,12 @@ display(weight_draw_figure(w_sample[:5000]))
 # *Figure 3.2. The standard normal density of a weight, with the region $|w| < 1$ shaded (its
 # probability in the legend), over a histogram of the first 5,000 seeded draws.*
 #
-# So about two thirds of the weights guarantee a factor below 1/4 on their own. In fact factors
-# are small even more often than that, because $\sigma'(z_k)$ reaches 1/4 only at exactly
-# $z_k = 0$; a weight a little above 1 still usually gives a factor below 1/4. Counting over 2,000
-# seeded typical chains (seeds 0 to 1999, depth 4), we look at the three factors that enter
-# $\partial C/\partial b_1$, and at how $|\partial C/\partial b_1|$ compares with
-# $|\partial C/\partial b_3|$:
+# So about two thirds of the weights, <span data-glue="p_abs_w_below_1:.1%">68.3%</span>, guarantee a factor
+# below 1/4 on their own. In fact factors are small even more often than that, because
+# $\sigma'(z_k)$ reaches 1/4 only at exactly $z_k = 0$; a weight a little above 1 still usually
+# gives a factor below 1/4. Counting over 2,000 seeded typical chains (seeds 0 to 1999, depth 4),
+# we look at the three factors that enter $\partial C/\partial b_1$, and at how
+# $|\partial C/\partial b_1|$ compares with $|\partial C/\partial b_3|$:
 
 # %%
 N_CHAINS = 2000
@@ -221,6 +225,9 @@ print(f"share of chains with |dC/db1| < |dC/db3| / 16:       {share_16:.3f}")
 print(f"median of |dC/db1| / |dC/db3|:                       {median_ratio:.4f}"
       f"  (1 / {1 / median_ratio:.0f})")
 assert share_small > p_exact and share_16 > 0.5 and median_ratio < 1 / 16
+
+# numbers the text below states
+glue("share_factors_below_quarter", share_small)
 
 # %% [markdown]
 # ## $\partial C/\partial b_1$ against $\partial C/\partial b_3$
@@ -408,8 +415,9 @@ print(f"slider move to new picture, in Python: median {np.median(times_ms):.1f} 
 #
 # * In a chain of single neurons, $\partial C/\partial b_j$ is $\sigma'(z_j)$ times one factor
 #   $w_k\,\sigma'(z_k)$ for every later neuron $k$, times $\partial C/\partial a_L$.
-# * $\sigma'$ never exceeds 1/4, and with $N(0,1)$ weights most factors are below 1/4, so each
-#   extra layer typically shrinks the early gradient by more than a factor of 4.
+# * $\sigma'$ never exceeds 1/4, and with $N(0,1)$ weights most factors are below 1/4
+#   (<span data-glue="share_factors_below_quarter:.0%">81%</span> of those in our 2,000 seeded
+#   chains), so each extra layer typically shrinks the early gradient by more than a factor of 4.
 # * Large weights can make factors exceed 1, but only where $z_k$ stays near 0; then the
 #   gradient explodes instead. Either way the early layer's gradient is a product over all later
 #   layers, and nothing keeps that product near 1. That is the unstable gradient problem the next

@@ -43,6 +43,7 @@ from chapter5.chain import (
     product_equation,
     typical_chain,
 )
+from chapter5.prose import glue
 from chapter5.readout import format_signed_log10
 from chapter5.viz.unstable import balance_figure, layer_profile_figure, magnitude_vs_depth_figure
 
@@ -88,6 +89,9 @@ for j in range(1, 5):
 ratio_4 = g4.dC_db[0] / g4.dC_db[3]
 print(f"dC/db_1 / dC/db_4 = {ratio_4:.1f} = 25^{np.log(ratio_4) / np.log(25.0):.4f}")
 
+# numbers the text below states
+glue("ratio_first_last_4", ratio_4)
+
 # %%
 # The chapter's numbers, checked: dC/db_1 = (1/4) 25^3 dC/da_4 = 3906.25 dC/da_4, i.e. 15625 x dC/db_4.
 assert g4.dC_db[0] == 0.25 * 25.0**3 == 3906.25
@@ -98,7 +102,8 @@ assert np.allclose(gradients(chain4, method="backprop").dC_db, g4.dC_db, rtol=1e
 
 # %% [markdown]
 # So the first neuron's bias feels the cost fifteen thousand times more strongly than the last
-# one's. In gradient descent that means the first layer takes steps 15,625 times larger: the
+# one's. In gradient descent that means the first layer takes steps
+# <span data-glue="ratio_first_last_4:,.0f">15,625</span> times larger: the
 # opposite of the vanishing gradient, and no better. A huge step throws $z_1$ far from zero,
 # where the neuron saturates, and training lurches instead of learning.
 #
@@ -106,9 +111,9 @@ assert np.allclose(gradients(chain4, method="backprop").dC_db, g4.dC_db, rtol=1e
 #
 # Nothing in the construction depends on the depth: with $L$ neurons,
 # $\partial C/\partial b_1 = 25^{L-1}\,\partial C/\partial b_L$. At depth 1000 that is a number
-# with about 1400 digits, far beyond what a float can hold, so `chapter5.chain` also carries
-# every gradient as a sign and a base-10 logarithm. The readout strings below are built from those
-# logarithms.
+# with <span data-glue="ratio_digits_1000:d">1397</span> digits, far beyond what a float can
+# hold, so `chapter5.chain` also carries every gradient as a sign and a base-10 logarithm. The
+# readout strings below are built from those logarithms.
 
 # %%
 print("   L   dC/db_1 (units of dC/da_L)   dC/db_1 / dC/db_L    log10 ratio")
@@ -118,6 +123,9 @@ for L in (4, 10, 30, 100, 300, 1000):
     ratio = format_signed_log10(1.0, g.log10_ratio_first_last)
     print(f"{L:4d}   {first:>26}   {ratio:>17}   {g.log10_ratio_first_last:12.4f}")
     assert abs(g.log10_ratio_first_last - (L - 1) * LOG10_25) < 1e-9 * L
+
+# numbers the text above states: the digits of dC/db_1 / dC/db_L at depth 1000 (the last row)
+glue("ratio_digits_1000", int(np.floor(g.log10_ratio_first_last)) + 1)
 
 # %% [markdown]
 # The last column grows by exactly $\log_{10} 25 \approx 1.398$ per layer: an exponential in
@@ -189,6 +197,9 @@ for L in (1, 4, 29, 221, 1000):
     assert abs(log_explode[L - 1] - gradients(explode.first(L)).log10_abs_dC_db[0]) < 1e-9
     assert abs(log_typical[L - 1] - gradients(typical.first(L)).log10_abs_dC_db[0]) < 1e-9
 
+# numbers the text below states: the typical chain's average fall per layer
+glue("typical_fall_per_layer", 1 / geo_mean)
+
 # %% [markdown]
 # Now find, for each dtype, the first depth at which the naive product is no longer an ordinary
 # float: `inf` for the exploding chain; subnormal and then exactly 0 for the typical chain. Beside
@@ -230,12 +241,19 @@ for dtype in (np.float32, np.float64):
     assert np.allclose(np.log10(naive_explode[ok].astype(float)), log_explode[ok], rtol=rtol)
     breaks[name] = {"overflow": overflow, "zero": zero}
 
+# numbers the text below states
+for name, depth_at in breaks.items():
+    glue(f"{name}_overflow_depth", depth_at["overflow"])
+    glue(f"{name}_zero_depth", depth_at["zero"])
+
 # %% [markdown]
 # Read the numbers this way: in single precision a chain of factor-25 neurons is already
-# unrepresentable after a few dozen layers, and a typical chain's first-layer gradient has
-# silently become 0 after a similar number of layers. Double precision buys a few hundred layers,
-# not more. The logarithms never break: at depth 1000 chapter5's readout still prints both
-# gradients, while its plain float64 field has given up:
+# unrepresentable at depth <span data-glue="float32_overflow_depth:d">29</span>, and a typical
+# chain's first-layer gradient has silently become 0 by depth
+# <span data-glue="float32_zero_depth:d">40</span>. Double precision buys a few hundred layers,
+# not more (`inf` at depth <span data-glue="float64_overflow_depth:d">222</span>, 0 at depth
+# <span data-glue="float64_zero_depth:d">313</span>). The logarithms never break: at depth 1000
+# chapter5's readout still prints both gradients, while its plain float64 field has given up:
 
 # %%
 for label, g in (("exploding", g_explode), ("typical", g_typical)):
@@ -275,9 +293,10 @@ magnitude_vs_depth_figure(
 # *Figure 4.1 — The first-layer gradient $|\partial C/\partial b_1|$ against the depth of the
 # chain, on a logarithmic vertical axis running from about $10^{-1100}$ to $10^{+1400}$. The
 # exploding chain (vermillion) climbs in a straight line, a factor 25 per layer; the typical chain
-# (green) falls, jagged, by roughly a factor 10 per layer. Dashed horizontal lines mark the
-# largest and smallest positive numbers of float64 (blue) and float32 (orange): a thin band
-# around $10^0$. Crosses mark the depths at which the naive products in each dtype turned into
+# (green) falls, jagged, by a factor of about
+# <span data-glue="typical_fall_per_layer:.1f">10.5</span> per layer on average. Dashed
+# horizontal lines mark the largest and smallest positive numbers of float64 (blue) and float32
+# (orange): a thin band around $10^0$. Crosses mark the depths at which the naive products in each dtype turned into
 # inf or 0. The curves themselves are computed from logarithms and run on to depth 1000.*
 #
 # ## 4.4 The unstable gradient problem
@@ -310,6 +329,9 @@ for label, prof in profiles.items():
           f"{format_signed_log10(1.0, prof[0] - prof[-1])}")
 assert np.all(gradients(bal20).dC_db == 0.25) and np.all(gradients(bal20).factors == 1.0)
 assert profiles["balanced chain, weights +1 %"][0] < profiles["balanced chain, weights +1 %"][-1]
+# numbers the caption states
+glue("nudged20_ratio", 10 ** (profiles["balanced chain, weights +1 %"][0]
+                              - profiles["balanced chain, weights +1 %"][-1]))
 layer_profile_figure(profiles)
 
 # %% [markdown]
@@ -317,7 +339,8 @@ layer_profile_figure(profiles)
 # for four chains of depth 20. The balanced chain is a flat line at $1/4$: every layer learns
 # equally fast. The exploding chain rises steeply toward layer 1 (a factor 25 per layer), the
 # typical chain falls steeply toward layer 1. The balanced chain with 1 % larger weights lies just
-# below the flat line and already tilts a little: its ratio printed above is below 1, and
+# below the flat line and already tilts a little: its ratio printed above,
+# <span data-glue="nudged20_ratio:.3f">0.888</span>, is below 1, and
 # Figure 4.3 follows where that tilt leads.*
 #
 # How fragile is the balance? Take the balanced chain and change its weights a little, in three
@@ -365,6 +388,13 @@ for sign, label in ((+1, "w = 4.04, biases re-tuned so z = 0"),
     exact = (depths - 1) * np.log10(1 + sign * EPS)
     assert np.allclose(ratios[label], exact, rtol=1e-9, atol=1e-12)
 
+# numbers the caption states: decades gained (+) or lost (-) by depth 1000
+glue("retuned_up_decades_1000", ratios["w = 4.04, biases re-tuned so z = 0"][-1])
+glue("retuned_down_decades_1000", -ratios["w = 3.96, biases re-tuned so z = 0"][-1])
+glue("unchanged_up_decades_1000", -ratios["w = 4.04, biases unchanged"][-1])
+glue("unchanged_down_decades_1000", -ratios["w = 3.96, biases unchanged"][-1])
+glue("jitter_decades_1000", -ratios["w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged"][-1])
+
 # %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter (dotted) drifts down only a few decades."}}
 balance_figure(depths, ratios)
 
@@ -372,10 +402,13 @@ balance_figure(depths, ratios)
 # *Figure 4.3 — How far layer 1's speed drifts from layer $L$'s, $|\partial C/\partial b_1| /
 # |\partial C/\partial b_L|$ on a log scale, against depth $L$ up to 1000. The balanced chain
 # stays at exactly 1 ($10^0$). Re-tuning the biases keeps every $z_j = 0$, and a 1 % change of
-# the weights makes the ratio grow or shrink as a straight line: exponentially, about four
-# decades by depth 1000. Leaving the biases alone is far worse: both a 1 % increase and a 1 %
-# decrease of the weights make the gradient vanish by dozens of decades. Random 1 % jitter
-# (seed 0) loses a few decades.*
+# the weights makes the ratio grow or shrink as a straight line: exponentially, up
+# <span data-glue="retuned_up_decades_1000:.1f">4.3</span> decades (larger weights) or down
+# <span data-glue="retuned_down_decades_1000:.1f">4.4</span> (smaller) by depth 1000. Leaving the
+# biases alone is far worse: both a 1 % increase and a 1 % decrease of the weights make the
+# gradient vanish, by <span data-glue="unchanged_up_decades_1000:.0f">46</span> and
+# <span data-glue="unchanged_down_decades_1000:.0f">38</span> decades respectively. Random 1 %
+# jitter (seed 0) loses <span data-glue="jitter_decades_1000:.1f">3.6</span> decades.*
 #
 # Why do *both* directions of case 2 vanish? Follow the forward pass. With equal weights and
 # biases, $z_{j+1} = w\,\sigma(z_j) + b$ is the same map applied over and over, and its slope is
@@ -441,18 +474,25 @@ for k in (1, 4, 8):
 # <details><summary>Show the worked solution</summary>
 #
 # We need $\tfrac14\cdot 25^{L-1} > 65504$, i.e.
-# $L - 1 > \log_{10}(4\cdot 65504)/\log_{10} 25 \approx 3.88$, so the product overflows at
-# $L = 5$: a chain of five neurons. The cell below does the arithmetic and the experiment.
+# $L - 1 > \log_{10}(4\cdot 65504)/\log_{10} 25 \approx$
+# <span data-glue="float16_depth_bound:.2f">3.88</span>, so the product overflows at
+# $L =$ <span data-glue="float16_overflow_depth:d">5</span>: a chain of five neurons. The cell
+# below does the arithmetic and the experiment.
 # </details>
 
 # %% tags=["hide-input"]
 half_max = float(np.finfo(np.float16).max)
-predicted = int(np.floor(np.log10(4 * half_max) / LOG10_25)) + 2
+depth_bound = np.log10(4 * half_max) / LOG10_25  # L - 1 must exceed this
+predicted = int(np.floor(depth_bound)) + 2
 naive16 = naive_first_gradient(gradients(exploding_chain(depth=8)), np.float16)
 measured = first_depth(np.isinf(naive16))
 print(f"float16 largest value {half_max:.0f}; predicted overflow at depth {predicted}, "
       f"measured {measured}")
 assert predicted == measured == 5
+
+# numbers the solution above states
+glue("float16_depth_bound", depth_bound)
+glue("float16_overflow_depth", predicted)
 
 # %% [markdown]
 # **Exercise 4.3.** Take the balanced chain of depth $L$ and make every weight $4(1+\varepsilon)$,
@@ -463,15 +503,21 @@ assert predicted == measured == 5
 #
 # Every factor is $4(1+\varepsilon)\,\sigma'(0) = 1+\varepsilon$, so the ratio is
 # $(1+\varepsilon)^{L-1} \le 10$, i.e. $\varepsilon \le 10^{1/(L-1)} - 1 \approx \ln 10/(L-1)$.
-# The tolerance shrinks like $1/L$: about 29 % at depth 10 but a quarter of a percent at depth
-# 1000. And that is with the biases re-tuned; Figure 4.3 shows that without re-tuning even 1 %
-# ruins the balance. The cell checks the formula with `chapter5.chain`.
+# The tolerance shrinks like $1/L$: about <span data-glue="eps_max_10_pct:.0f">29</span> % at
+# depth 10 but only <span data-glue="eps_max_1000_pct:.2f">0.23</span> % at depth 1000, about a
+# quarter of a percent. And that is with the biases re-tuned; Figure 4.3 shows that without
+# re-tuning even 1 % ruins the balance. The cell checks the formula with `chapter5.chain`.
 # </details>
 
 # %% tags=["hide-input"]
+eps_max_by_depth = {}
 for L in (10, 100, 1000):
-    eps_max = 10.0 ** (1.0 / (L - 1)) - 1.0
+    eps_max = eps_max_by_depth[L] = 10.0 ** (1.0 / (L - 1)) - 1.0
     g_edge = gradients(exploding_chain(depth=L, w=4 * (1 + eps_max)), method="backprop")
     print(f"L = {L:4d}: epsilon_max = {eps_max:.5f}; ratio at that epsilon = "
           f"{10 ** g_edge.log10_ratio_first_last:.6f}")
     assert abs(g_edge.log10_ratio_first_last - 1.0) < 1e-9
+
+# numbers the solution above states, in percent
+glue("eps_max_10_pct", 100 * eps_max_by_depth[10])
+glue("eps_max_1000_pct", 100 * eps_max_by_depth[1000])

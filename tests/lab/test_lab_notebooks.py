@@ -81,3 +81,70 @@ def test_the_notebook_runs_in_the_browser_without_error_output(
     screenshot(page, f"run-all-{name.removesuffix('.ipynb')}")
     assert run["problems"] == [], f"{name}: {run['problems']}"
     assert run["state"]["done"] == run["state"]["code"] > 0
+
+
+#: JavaScript: the rendered text of the given markdown cells (each scrolled into view first, as
+#: JupyterLab renders only what is near the viewport), and the visible text of glue outputs.
+_PROSE_JS = """
+async (indices) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const notebook = panel.content;
+  const texts = {};
+  for (const index of indices) {
+    await notebook.scrollToItem(index, 'center');
+    const cell = notebook.widgets[index];
+    cell.rendered = true;
+    await cell.ready;
+    for (let i = 0; i < 50 && !cell.node.querySelector('.jp-RenderedMarkdown'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const md = cell.node.querySelector('.jp-RenderedMarkdown');
+    texts[index] = md ? md.textContent : null;
+  }
+  // Every code cell that glued something: its whole output area, as a reader sees it.
+  const glueShown = [];
+  for (const [index, cell] of notebook.widgets.entries()) {
+    if (cell.model.type !== 'code') continue;
+    const records = [];
+    for (let i = 0; i < cell.model.outputs.length; i++) {
+      const o = cell.model.outputs.get(i).toJSON();
+      if (o.metadata && o.metadata.scrapbook) records.push(Object.values(o.data).join(' '));
+    }
+    if (!records.length) continue;
+    await notebook.scrollToItem(index, 'center');
+    const area = cell.node.querySelector('.jp-OutputArea');
+    glueShown.push({cell: index, records, text: area ? area.textContent : ''});
+  }
+  return {texts, glueShown};
+}
+"""
+
+
+def test_numbers_the_prose_states_read_as_plain_numbers_in_jupyterlab(
+    page: Any, lab_server: labkit.LabServer, screenshot: Any
+) -> None:
+    """The prose's glue spans show just the number, and glue() itself shows nothing."""
+    import nbformat
+
+    from chapter5.prose import statements
+
+    name = "05-how-common-is-vanishing.ipynb"
+    run = labkit.open_and_run(page, lab_server, name, workspace="prose-05")
+    assert run["problems"] == []
+    stated: dict[int, list[str]] = {}
+    for s in statements(nbformat.read(labkit.NOTEBOOKS / name, as_version=4)):
+        stated.setdefault(s.cell, []).append(s.text)
+    assert len(stated) >= 4
+    seen = page.evaluate(_PROSE_JS, sorted(stated))
+    screenshot(page, "prose-05-glued-numbers")
+    for index, texts in stated.items():
+        rendered = seen["texts"][str(index)]
+        assert rendered is not None, f"markdown cell {index} did not render"
+        assert "data-glue" not in rendered and "{glue" not in rendered, rendered[:300]
+        for text in texts:
+            assert text in rendered, (index, text, rendered[:300])
+    assert seen["glueShown"], "no code cell's glue records reached JupyterLab"
+    for cell in seen["glueShown"]:
+        shown = cell["text"]
+        assert "papermill" not in shown and "renderer" not in shown.lower(), shown[:300]
+        assert not any(record in shown for record in cell["records"]), (cell["records"], shown)
