@@ -61,6 +61,7 @@ from chapter5.experiments import (
     speeds_during_training,
 )
 from chapter5.network import Network
+from chapter5.prose import glue
 from chapter5.viz.style import apply_style
 from chapter5.viz.training import (
     plot_accuracy_curves,
@@ -141,6 +142,8 @@ assert abs(means_a[4] - means_a[1]) < sd_a and abs(means_a[3] - means_a[1]) < sd
 assert all(d < sd_a for d in miss.values())  # any miss is smaller than one run's spread
 late = result_a.accuracy[:, :, 9:].mean(axis=1)  # mean over seeds, epochs 10 to 30
 assert np.all(late.max(axis=0) - late.min(axis=0) < 1.5)
+# numbers the text below states
+glue("late_spread", np.max(late.max(axis=0) - late.min(axis=0)))
 
 # %% tags=["hide-input"] mystnb={"image": {"alt": "Two panels. Left: validation accuracy in percent against epochs 1 to 30, one line per depth (1 to 4 hidden layers); all lines climb steeply in the first few epochs, the deeper nets more slowly, and then run close together between 96 and 97 percent. Right: final accuracy against the number of hidden layers, five dots per depth for five seeds, a bar at their mean and a diamond for the book's value; the two-hidden-layer net is highest, the others lie close together."}}
 fig = Figure(figsize=(11.0, 4.0), dpi=100)
@@ -155,9 +158,10 @@ apply_style(fig)
 # %% [markdown]
 # *Figure 2.1 — Left: validation accuracy (percent, y axis from 90 to 98) after each of 30
 # epochs, averaged over 5 seeds, one line per depth; all four climb fast in the first five epochs
-# and, from about epoch 10 on, stay within about a point of each other; the deeper nets start
-# more slowly. Right: the accuracy after the last epoch, each seed a dot, the mean a horizontal
-# bar, and the book's single run a diamond, for 1 to 4 hidden layers (x axis).*
+# and, from epoch 10 on, stay within <span data-glue="late_spread:.1f">1.1</span> points of each
+# other; the deeper nets start more slowly. Right: the accuracy after the last epoch, each seed
+# a dot, the mean a horizontal bar, and the book's single run a diamond, for 1 to 4 hidden layers
+# (x axis).*
 #
 # The result matches the book's surprise. A second hidden layer helps a little, but a third and a
 # fourth give nothing back: the four-layer network ends up no better than the one-layer network,
@@ -188,6 +192,9 @@ for i, b in enumerate(bars):
 size_ratio = np.mean(np.abs(bars[1])) / np.mean(np.abs(bars[0]))
 print(f"layer 2 / layer 1 (mean |dC/db| of these 6 neurons): {size_ratio:.2f}")
 assert size_ratio > 2 and np.mean(np.abs(bars[0])) < 0.02 < np.mean(np.abs(bars[1]))
+# numbers the text below states
+glue("bars_mean_layer1", np.mean(np.abs(bars[0])))
+glue("bars_mean_layer2", np.mean(np.abs(bars[1])))
 
 # %% tags=["hide-input"] mystnb={"image": {"alt": "Bar chart of the bias derivative dC/db for neurons 1 to 6 of hidden layer 1 (blue) and hidden layer 2 (orange) of a freshly initialised 784-30-30-10 network; bars point up or down, and the orange bars are several times taller than the blue ones."}}
 fig = plot_initial_gradient_bars(bars)
@@ -202,9 +209,11 @@ apply_style(fig)
 #
 # The book draws the same picture for its own random network and sees the same thing: there, the
 # first hidden layer's derivatives are a few thousandths and the second's a few hundredths. In
-# our seed-0 network the first layer's are around a hundredth and the second's several hundredths
-# (printed above): different random numbers, same pattern. Six neurons and one seed are only an
-# anecdote, though. To turn it into a measurement we need one number per layer, and many seeds.
+# our seed-0 network the first layer's are around a hundredth (mean size
+# <span data-glue="bars_mean_layer1:.4f">0.0103</span>) and the second's several hundredths
+# (<span data-glue="bars_mean_layer2:.4f">0.0406</span>): different random numbers, same
+# pattern. Six neurons and one seed are only an anecdote, though. To turn it into a measurement
+# we need one number per layer, and many seeds.
 
 # %% [markdown]
 # ## 2.4 Experiment B: each layer's speed of learning at the start
@@ -267,10 +276,13 @@ assert np.all(step_factors < 0.35) and np.all(s4[:, 0] < s4[:, 3])
 assert 50 < np.median(ratio_41) < 200
 # in every net and every seed, each layer is slower than the one after it
 assert all(np.all(np.diff(result_b.speeds[h], axis=1) > 0) for h in (2, 3, 4))
+# numbers the text below states
+glue("ratio_41_median", np.median(ratio_41))
 
 # %% [markdown]
-# In the four-layer net the first hidden layer starts out learning about a hundred times more
-# slowly than the fourth. That is the **vanishing gradient problem**. Notebooks 03 to 06 explain
+# In the four-layer net the first hidden layer starts out learning about
+# <span data-glue="ratio_41_median:.0f">118</span> times more slowly than the fourth (the median
+# over our 50 seeds). That is the **vanishing gradient problem**. Notebooks 03 to 06 explain
 # where the constant factor per layer comes from: each layer the gradient passes through
 # multiplies it by weights times $\sigma'(z)$, and $\sigma'(z) \le 1/4$.
 
@@ -302,6 +314,9 @@ for row in summary_c:
 factors_c = [row["ours_over_book"] for row in summary_c]
 print(f"our median / the book's value: between {min(factors_c):.2f} and {max(factors_c):.2f}")
 assert 0.5 < min(factors_c) and max(factors_c) < 2.0
+# numbers the text below states
+glue("ours_over_book_min", min(factors_c))
+glue("ours_over_book_max", max(factors_c))
 for h in (2, 3, 4):  # the layers keep their order at every epoch (medians over seeds)
     med = np.median(result_c.speeds[h], axis=0)
     assert np.all(np.diff(med, axis=1) > 0)
@@ -325,8 +340,13 @@ apply_style(fig)
 #
 # Our curves have the shapes of the book's: a steep early fall, a recovery for the shallowest net
 # only, and the layers stacked in the same order from start to finish. At epoch 499 our medians
-# are within a factor of two of the book's values (printed above). The gap between the first and
-# last hidden layer of the four-layer net stays near a factor of a hundred, as the book reports:
+# are within a factor of two of the book's values: between
+# <span data-glue="ours_over_book_min:.2f">0.83</span> and
+# <span data-glue="ours_over_book_max:.2f">1.59</span> times them. The gap between the first and
+# last hidden layer of the four-layer net stays large throughout, as the book reports: our median
+# ratio is <span data-glue="ratio_c_start:.0f">95</span> at the start, dips to about
+# <span data-glue="ratio_c_mid:.0f">49</span> over epochs 50 to 100 and is back at
+# <span data-glue="ratio_c_end:.0f">101</span> at epoch 499:
 
 # %%
 ratio_c = result_c.ratio(4)  # (seeds, epochs): speed of layer 4 / speed of layer 1
@@ -337,6 +357,10 @@ for key, value in ours.items():
     print(f"layer 4 / layer 1 at {key:<13}: ours {value:6.1f}   "
           f"book {BOOK_RATIO_4_HIDDEN[key]:6.1f}")
 assert all(v > 30 for v in ours.values()) and np.all(ratio_c > 10)
+# numbers the text above states
+glue("ratio_c_start", ours["epoch 0"])
+glue("ratio_c_mid", ours["epochs 50-100"])
+glue("ratio_c_end", ours["epoch 499"])
 s2 = np.median(result_c.speeds[2], axis=0)  # (epochs, 2)
 minima = [int(np.argmin(s2[:, i])) for i in range(2)]
 print(f"2 hidden layers: the median speeds reach their minimum at epochs {minima[0]} and "
@@ -382,12 +406,15 @@ print(f"its speed, median over {len(SEEDS_B)} seeds: "
 print(f"ratio for the same seed: median {np.median(same_layer_ratio):.0f}, "
       f"smallest {same_layer_ratio.min():.0f}")
 assert same_layer_ratio.min() > 10 and 50 < np.median(same_layer_ratio) < 200
+# numbers the text below states
+glue("same_layer_ratio_median", np.median(same_layer_ratio))
 
 # %% [markdown]
-# The very same first layer, with the very same weights and biases, learns about a hundred times
-# faster when it is the last hidden layer than when three more layers sit above it (ratio printed
-# above). So the smallness of its gradient in the deep net is not a statement about where its
-# parameters are; it is a statement about how much of the output's error reaches them.
+# The very same first layer, with the very same weights and biases, learns about
+# <span data-glue="same_layer_ratio_median:.0f">127</span> times faster (the median over the 50
+# seeds) when it is the last hidden layer than when three more layers sit above it. So the
+# smallness of its gradient in the deep net is not a statement about where its parameters are;
+# it is a statement about how much of the output's error reaches them.
 #
 # **Test 2: is a random first layer good enough?** If it were, a network whose first layer is
 # frozen at its random initial values should do about as well as one whose first layer learns. We
@@ -421,14 +448,21 @@ for h in (1, 4):
           f"first layer frozen at random {frozen_accuracy[h]:.2f} %")
 assert all(result_a.final[h - 1, seed0] - frozen_accuracy[h] > 10 for h in (1, 4))
 assert all(60 < frozen_accuracy[h] < 80 and result_a.final[h - 1, seed0] > 95 for h in (1, 4))
+# numbers the text below states
+for h in (1, 4):
+    glue(f"trained_accuracy_{h}", result_a.final[h - 1, seed0])
+    glue(f"frozen_accuracy_{h}", frozen_accuracy[h])
 
 # %% [markdown]
 # With its first layer frozen at random values, the network gets roughly three digits in ten wrong
-# instead of about one in thirty (printed above), and this holds for the deep network too. The
-# random first layer is far from good: it has a great deal left to learn, and in experiment A the
-# deep network's first layer *does* learn it, slowly, over 150,000 mini-batch steps. Its small
-# gradient is not the flatness of a minimum. It is the vanishing gradient: the signal that would
-# tell the first layer how to improve shrinks on its way down through the layers above it.
+# instead of about one in thirty: <span data-glue="frozen_accuracy_1:.1f">71.6</span> % correct
+# instead of <span data-glue="trained_accuracy_1:.1f">96.3</span> % with one hidden layer. The
+# same holds for the deep network (<span data-glue="frozen_accuracy_4:.1f">69.4</span> % instead
+# of <span data-glue="trained_accuracy_4:.1f">96.5</span> %). The random first layer is far from
+# good: it has a great deal left to learn, and in experiment A the deep network's first layer
+# *does* learn it, slowly, over 150,000 mini-batch steps. Its small gradient is not the flatness
+# of a minimum. It is the vanishing gradient: the signal that would tell the first layer how to
+# improve shrinks on its way down through the layers above it.
 #
 # The next notebooks take that shrinking apart. Notebook 03 builds the simplest network that shows
 # it, a chain of single neurons, and finds the exact product of factors that does the shrinking.
@@ -473,9 +507,12 @@ assert np.all(mean_of_norms / norm_of_mean < 1.5)
 # If one run's final accuracy has standard deviation $s$, the difference of two independent runs
 # has standard deviation $\sqrt2\,s$. The cell below estimates $s$ by pooling our seeds over the
 # four depths and compares each of the book's steps between neighbouring depths with $\sqrt 2\,s$.
-# The step from 3 to 4 hidden layers is a small fraction of it: the book is right not to trust it.
-# Even the book's gain from 1 to 2 hidden layers is only about one such standard deviation, which
-# is why we ran five seeds: our means for 1 and 2 hidden layers differ by several standard errors.
+# The step from 3 to 4 hidden layers is a small fraction of it
+# (<span data-glue="book_step_34_in_sd:.2f">0.12</span>): the book is right not to trust it. Even
+# the book's gain from 1 to 2 hidden layers is only about one such standard deviation
+# (<span data-glue="book_gain_12_in_sd:.1f">1.3</span>), which is why we ran five seeds: our means
+# for 1 and 2 hidden layers differ by several standard errors
+# (<span data-glue="ours_gain_12_in_se:.1f">3.4</span>).
 # </details>
 
 # %% tags=["hide-input"]
@@ -493,6 +530,11 @@ print(f"ours, mean of 2 hidden minus mean of 1 hidden: {means_a[2] - means_a[1]:
 assert abs(BOOK_ACCURACY[4] - BOOK_ACCURACY[3]) < 0.5 * np.sqrt(2) * s_pooled
 assert 0.5 < (BOOK_ACCURACY[2] - BOOK_ACCURACY[1]) / (np.sqrt(2) * s_pooled) < 2.0
 assert (means_a[2] - means_a[1]) / se > 2.0
+# numbers the text above states
+sd_diff = np.sqrt(2) * s_pooled
+glue("book_step_34_in_sd", abs(BOOK_ACCURACY[4] - BOOK_ACCURACY[3]) / sd_diff)
+glue("book_gain_12_in_sd", (BOOK_ACCURACY[2] - BOOK_ACCURACY[1]) / sd_diff)
+glue("ours_gain_12_in_se", (means_a[2] - means_a[1]) / se)
 
 # %% [markdown]
 # **Exercise 2.3.** In Figure 2.4 every layer's speed falls by one to two orders of magnitude in

@@ -42,6 +42,7 @@ from chapter5.activations import sigmoid_prime
 from chapter5.data import load_mnist
 from chapter5.experiments import SpeedsDuringTraining
 from chapter5.network import Network
+from chapter5.prose import glue
 from chapter5.viz.obstacles import (
     factor_norms_figure,
     glorot_bengio_parameters,
@@ -202,6 +203,10 @@ assert np.all(np.median(g["sigma_prime_mean"], axis=0) < np.median(d["sigma_prim
 assert np.all((g["weight_norm"] / d["weight_norm"] > 4) & (g["weight_norm"] / d["weight_norm"] < 7))
 assert np.all((d["weight_norm"][:3] > 1.5) & (d["weight_norm"][:3] < 2.5))  # 30 x 30: about 2
 assert np.all((g["weight_norm"] > 7) & (g["weight_norm"] < 13))  # large: about 10
+# numbers the text below states
+glue("large_over_default_stretch", np.median(g["weight_norm"] / d["weight_norm"]))
+glue("default_weight_norm", np.median(d["weight_norm"]))
+glue("large_weight_norm", np.median(g["weight_norm"]))
 
 # %% tags=["hide-input"] mystnb={"image": {"alt": "Two panels, default and large initialisation, of factor sizes on a log axis against hidden layers 1 to 4, with a dashed line at 1: the weight stretch, the largest and the typical sigma-prime, their product as a bound, and the measured shrink of the error. With default weights every curve except the weight stretch lies below 1 and the measured shrink is lowest; with large weights the bound lies above 1 while the measured shrink stays below 1."}}
 factor_norms_figure({"default initialisation, w ~ N(0, 1/n_in)": factors["default"],
@@ -216,9 +221,10 @@ factor_norms_figure({"default initialisation, w ~ N(0, 1/n_in)": factors["defaul
 # product of the two norms. Dark blue circles: the measured shrink of the error from layer $l+1$
 # to layer $l$, the median over 1,000 images. Under the default initialisation every measured
 # shrink lies well below 1 and below the bound, which is itself below 1. Under the large
-# initialisation the weights stretch about five times more and the bound rises above 1, but the
-# typical $\sigma'$ falls, because large weights push many $z$ into the flat tails of the
-# sigmoid: the error still shrinks at every layer, only less.*
+# initialisation the weights stretch about
+# <span data-glue="large_over_default_stretch:.1f">5.5</span> times more and the bound rises
+# above 1, but the typical $\sigma'$ falls, because large weights push many $z$ into the flat
+# tails of the sigmoid: the error still shrinks at every layer, only less.*
 #
 # So under the default initialisation every layer multiplies the error by a factor well below 1,
 # just as in the chain; with many neurons the "factor" is a matrix, and its effect is measured by
@@ -257,12 +263,19 @@ ratio_default = np.median(at_init["sigmoid, default init"][:, -1]
 ratio_large = np.median(at_init["sigmoid, large init"][:, -1]
                         / at_init["sigmoid, large init"][:, 0])
 assert ratio_large < ratio_default / 5 and 50 < ratio_default < 200
+# numbers the text below states
+glue("ratio_default", ratio_default)
+glue("ratio_large", ratio_large)
+glue("init_gap_narrowing", ratio_default / ratio_large)
 
 # %% [markdown]
-# Under the default initialisation the first hidden layer starts out learning about a hundred
-# times more slowly than the fourth (the exact median ratio is printed above; notebook 02 compares
-# these speeds with the book's values). The large initialisation narrows the gap about tenfold, in
-# line with Figure 6.1: larger weights stretch the error more at each layer. Are large weights the
+# Under the default initialisation the first hidden layer starts out learning
+# <span data-glue="ratio_default:.0f">121</span> times more slowly than the fourth (the median
+# ratio over the 20 seeds; notebook 02 compares these speeds with the book's values). The large
+# initialisation narrows the gap by a factor of about
+# <span data-glue="init_gap_narrowing:.0f">10</span>, to a median ratio of
+# <span data-glue="ratio_large:.1f">11.7</span>, in line with Figure 6.1: larger weights stretch
+# the error more at each layer. Are large weights the
 # cure, then? Watch what happens once training starts. We repeat the chapter's protocol C: 500
 # steps of full-batch gradient descent on the 1,000 images ($\eta = 0.1$, $\lambda = 5.0$),
 # recording the speeds before each step (seed 0; a second or two per net).
@@ -282,6 +295,10 @@ large_end = during["sigmoid, large init"][-1]
 assert large_end.max() / large_end.min() < 4
 assert 0.4 < accuracy_after["sigmoid, large init"] < 0.65
 assert accuracy_after["sigmoid, default init"] < 0.15
+# numbers the text below states
+glue("large_end_spread", large_end.max() / large_end.min())
+glue("accuracy_large_pct", 100 * accuracy_after["sigmoid, large init"])
+glue("accuracy_default_pct", 100 * accuracy_after["sigmoid, default init"])
 
 # %% tags=["hide-input"] mystnb={"image": {"alt": "Two panels of speed of learning on a log axis over 500 epochs for the four hidden layers of a sigmoid net. Left, default initialisation: four curves fall and stay stacked far apart, layer 1 lowest. Right, large initialisation: the curves start higher, fall less and end close together."}}
 speeds_training_panels(during)
@@ -295,13 +312,15 @@ speeds_training_panels(during)
 # epochs they lie within a small factor of one another.*
 #
 # In this short run the large initialisation does clearly better: its four layers end up within a
-# factor of about three of one another, and it classifies about half of the validation images
-# correctly, while the default-initialised net is still at chance (both printed above; chance is
-# 10 %). Yet it is not a cure. Its gain comes from weights big enough to make
-# $\|(w^{l+1})^T\| \approx 10$, and those same weights push many $z$ into the flat tails of the
-# sigmoid, where $\sigma'$ is tiny (the typical $\sigma'$ of layer 1 in Figure 6.1). The two
-# effects only *partly* cancel, and the per-layer shrink that remains compounds with depth. With
-# eight hidden layers instead of four:
+# factor of about <span data-glue="large_end_spread:.0f">3</span> of one another, and it
+# classifies about half of the validation images correctly
+# (<span data-glue="accuracy_large_pct:.0f">52</span> %), while the default-initialised net is
+# still at chance (<span data-glue="accuracy_default_pct:.0f">11</span> %; chance is 10 %). Yet it
+# is not a cure. Its gain comes from weights big enough to make $\|(w^{l+1})^T\|$ about
+# <span data-glue="large_weight_norm:.0f">10</span>, and those same weights push many $z$ into the
+# flat tails of the sigmoid, where $\sigma'$ is tiny (the typical $\sigma'$ of layer 1 in
+# Figure 6.1). The two effects only *partly* cancel, and the per-layer shrink that remains
+# compounds with depth. With eight hidden layers instead of four:
 
 # %%
 deep8 = [784] + [30] * 8 + [10]
@@ -394,12 +413,18 @@ assert top_end["300 per layer, Glorot-Bengio init"] < top_end["30 per layer, Glo
 assert all(runs[k].accuracy[-1] < 0.2 for k in runs)
 # but no run reaches saturation near 0: most top-layer activations stay above t.low
 assert all(t.low_fraction[-1, -1] < 0.5 and t.means[-1, -1] > 0.1 for t in runs.values())
+# numbers the text below states
+lower_means = np.concatenate([t.means[:, :-1].ravel() for t in runs.values()])
+glue("lower_layers_min", lower_means.min())
+glue("lower_layers_max", lower_means.max())
 
 # %% [markdown]
 # * The effect is real here too, and in the direction Glorot and Bengio reported: in all three
 #   runs the mean activation of the top hidden layer falls (slowly with 30 neurons per layer,
-#   fast with 300) while the three lower layers stay between 0.4 and 0.7, and the network is
-#   still at chance-level accuracy while this happens.
+#   fast with 300) while the three lower layers stay between
+#   <span data-glue="lower_layers_min:.2f">0.50</span> and
+#   <span data-glue="lower_layers_max:.2f">0.60</span>, and the network is still at
+#   chance-level accuracy while this happens.
 # * It is stronger for wider layers (300 neurons against the book's 30), and about equally strong
 #   under the book's default initialisation as under theirs, so it is not tied to one
 #   initialisation.
@@ -534,9 +559,13 @@ speeds_training_panels(during)
 # $4\sigma'(z)$ peaks at exactly 1.
 #
 # * The stretched sigmoid, tanh and ReLU with the default initial weights all have a much smaller
-#   factor per layer than the sigmoid (whose factor is about 5), but not 1. A factor of 1.5 looks
-#   harmless in a four-layer net and is ruinous at depth 16, where it compounds to a ratio of
-#   hundreds or thousands (printed).
+#   factor per layer than the sigmoid (whose factor is about
+#   <span data-glue="sigmoid_factor:.0f">5</span>), but not 1: between
+#   <span data-glue="better_factor_min:.2f">1.39</span> and
+#   <span data-glue="better_factor_max:.2f">1.75</span>. Such a factor looks harmless in a
+#   four-layer net and is ruinous at depth 16, where it compounds to a ratio of
+#   <span data-glue="better_ratio16_min:,.0f">408</span> to
+#   <span data-glue="better_ratio16_max:,.0f">3,124</span> between the last and the first layer.
 # * ReLU with too large weights (the "large" initialisation) has a factor well below 1: the first
 #   layer learns many orders of magnitude *faster* than the last at depth 16. A larger derivative
 #   makes the gradient explode as easily as the small one made it vanish.
@@ -578,7 +607,7 @@ depth_setups = {
     "ReLU, He init": ("relu", "he"),
 }
 DEPTHS = (4, 8, 16)
-per_layer = {}
+per_layer, depth_ratios = {}, {}
 print(f"{'set-up':>26} | ratio last/first at depth {DEPTHS} | factor per layer")
 for label, (activation, init) in depth_setups.items():
     row_ratio, row_factor = [], []
@@ -593,6 +622,7 @@ for label, (activation, init) in depth_setups.items():
         row_ratio.append(ratio)
         row_factor.append(ratio ** (1.0 / (h - 1)))
     per_layer[label] = np.array(row_factor)
+    depth_ratios[label] = np.array(row_ratio)
     print(f"{label:>26} | " + " ".join(f"{v:9.3g}" for v in row_ratio) + " | "
           + " ".join(f"{v:5.2f}" for v in row_factor))
 assert np.all((per_layer["sigmoid, default init"] > 4) & (per_layer["sigmoid, default init"] < 6))
@@ -603,6 +633,13 @@ for k in ("4 sigma(z), default init", "tanh, default init", "ReLU, default init"
 assert np.all(per_layer["ReLU, large init"] < 0.5)  # exploding
 for k in ("tanh, Xavier init", "ReLU, He init"):
     assert np.all(per_layer[k] < 1.3) and np.all(per_layer[k] > 0.8)  # close to balanced
+# numbers the text above states
+better = ("4 sigma(z), default init", "tanh, default init", "ReLU, default init")
+glue("sigmoid_factor", np.median(per_layer["sigmoid, default init"]))
+glue("better_factor_min", min(per_layer[k].min() for k in better))
+glue("better_factor_max", max(per_layer[k].max() for k in better))
+glue("better_ratio16_min", min(depth_ratios[k][-1] for k in better))
+glue("better_ratio16_max", max(depth_ratios[k][-1] for k in better))
 
 # %% [markdown]
 # **Exercise 6.2.** Show that the spectral norm of a diagonal matrix is the largest absolute value
@@ -619,7 +656,8 @@ for k in ("tanh, Xavier init", "ReLU, He init"):
 # of a product is at most the product of the norms, and $\|M^T\| = \|M\|$. That gives
 # $\|\delta^l\| \le 4^{-(L-l+1)} \|\nabla_a C\| \prod_{k=l+1}^{L}\|w^k\|$, which is even a
 # factor 4 stronger than asked. Section 6.2 measured the ingredients: with the default
-# initialisation each $\|w^k\|$ is about 2, so each layer at least halves the bound.
+# initialisation each $\|w^k\|$ is about <span data-glue="default_weight_norm:.0f">2</span>, so
+# each layer cuts the bound to about half or less.
 # </details>
 #
 # **Exercise 6.3.** In section 6.4 the top hidden layer drifts towards 0 while the accuracy is
