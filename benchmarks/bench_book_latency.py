@@ -25,7 +25,11 @@ previous one was seen), which biases input-to-paint towards a whole frame; a rea
 and pointer moves are not in step with the screen.
 
 Prints p50 and p95. ``--check`` exits non-zero if the p95 input-to-paint exceeds one frame
-at 60 Hz (16.7 ms).
+at 60 Hz (16.7 ms). ``--control`` adds two reference rows per explorer and input, measured the
+same way in the same browser: ``alone`` (the explorer on a page of its own, without the book's
+theme, sidebars and MathJax) and ``floor`` (a page with nothing but a bare slider whose input
+handler writes its value into one ``<output>``: the least any page can do). The floor is what
+this browser on this machine costs before any explorer does any work.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -166,12 +173,57 @@ def summary(rows: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
+CONTROL_PAGES = {
+    "alone-chain.html": '<div class="c5-web-explorer" data-explorer="chain"></div>\n'
+                        '<script type="module" src="_explorers/chain_explorer.js"></script>',
+    "alone-prevalence.html": '<div class="c5-web-explorer" data-explorer="prevalence"></div>\n'
+                             '<script type="module" src="_explorers/prevalence_band.js"></script>',
+    "floor.html": "".join(
+        f'<div class="c5-web-explorer" data-explorer="{kind}" data-ready="true">'
+        f'<input class="{cls}" type="range" min="-100" max="100" step="0.01" value="0" '
+        f'style="width: 600px"><output>0</output></div>\n'
+        for kind, cls in (("chain", "c5-slider-w2"), ("prevalence", "c5-slider-w")))
+        + "<script>for (const i of document.querySelectorAll('input')) i.addEventListener("
+          "'input', () => { i.nextElementSibling.textContent = i.value; });</script>",
+}
+
+
+def write_control_pages(folder: Path) -> None:
+    """The reference pages of ``--control``, next to a copy of the built explorers."""
+    shutil.copytree(bookkit.HTML / "_explorers", folder / "_explorers")
+    for name, body in CONTROL_PAGES.items():
+        (folder / name).write_text('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                                   f"<title>{name}</title></head><body>\n{body}\n</body></html>\n")
+
+
+def measure(browser: Any, url: str, kind: str, cls: str, method: str, n: int,
+            seed: int) -> dict[str, float]:
+    """Open ``url``, move the explorer's slider ``n`` times by ``method``; summarise."""
+    run = {"keyboard": run_keyboard, "drag": run_drag}[method]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        root = page.wait_for_selector(
+            f'div.c5-web-explorer[data-explorer="{kind}"][data-ready="true"]')
+        root.scroll_into_view_if_needed()
+        page.evaluate(PROBE, [kind, cls])
+        rng = random.Random(seed)
+        run(page, root, cls, 20, rng)  # warm-up
+        samples(page)
+        return summary(run(page, root, cls, n, rng))
+    finally:
+        context.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="inputs per explorer and method")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if a p95 input-to-paint exceeds one 60 Hz frame")
     parser.add_argument("--seed", type=int, default=5, help="seed of the pauses between inputs")
+    parser.add_argument("--control", action="store_true",
+                        help="add reference rows: each explorer alone, and a bare slider")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
 
@@ -182,45 +234,49 @@ def main(argv: list[str] | None = None) -> int:
     from browser_support import chromium_path
     from playwright.sync_api import sync_playwright
 
+    explorers = (("chain", "c5-slider-w2"), ("prevalence", "c5-slider-w"))
+    book_pages = {}
+    for kind, _ in explorers:
+        pages = [p for p in bookkit.toc_pages()
+                 if f'data-explorer="{kind}"' in (bookkit.HTML / p).read_text("utf-8")]
+        if not pages:
+            print(f"no page embeds the {kind} explorer", file=sys.stderr)
+            return 1
+        book_pages[kind] = pages[0]
+
     results: dict[str, dict[str, float]] = {}
-    with bookkit.serve(bookkit.HTML, free_port()) as url, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        book_url = stack.enter_context(bookkit.serve(bookkit.HTML, free_port()))
+        if args.control:
+            write_control_pages(Path(tmp))
+            control_url = stack.enter_context(bookkit.serve(Path(tmp), free_port()))
+        pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
                                      args=CHROMIUM_ARGS)
-        try:
-            for kind, cls in (("chain", "c5-slider-w2"), ("prevalence", "c5-slider-w")):
-                pages = [p for p in bookkit.toc_pages()
-                         if f'data-explorer="{kind}"' in (bookkit.HTML / p).read_text("utf-8")]
-                if not pages:
-                    print(f"no page embeds the {kind} explorer", file=sys.stderr)
-                    return 1
-                for method, run in (("keyboard", run_keyboard), ("drag", run_drag)):
-                    context = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = context.new_page()
-                    page.goto(url + pages[0])
-                    root = page.wait_for_selector(
-                        f'div.c5-web-explorer[data-explorer="{kind}"][data-ready="true"]')
-                    root.scroll_into_view_if_needed()
-                    page.evaluate(PROBE, [kind, cls])
-                    rng = random.Random(args.seed)
-                    run(page, root, cls, 20, rng)  # warm-up
-                    samples(page)
-                    results[f"{kind}/{method}"] = summary(run(page, root, cls, args.n, rng))
-                    context.close()
-        finally:
-            browser.close()
+        stack.callback(browser.close)
+        for kind, cls in explorers:
+            where = {"": book_url + book_pages[kind]}
+            if args.control:
+                where[" alone"] = control_url + f"alone-{kind}.html"
+                where[" floor"] = control_url + "floor.html"
+            for label, url in where.items():
+                for method in ("keyboard", "drag"):
+                    results[f"{kind}/{method}{label}"] = measure(browser, url, kind, cls, method,
+                                                                 args.n, args.seed)
 
-    print(f"{'explorer/input':20s} {'n':>4s} {'handler':>13s} {'input-to-paint':>15s} "
+    print(f"{'explorer/input':26s} {'n':>4s} {'handler':>13s} {'input-to-paint':>15s} "
           f"{'dispatch-to-paint':>18s} {'render':>13s} {'next frame':>10s}")
     print("(p50 / p95 in milliseconds, headless chromium; render = from the frame's start to its"
           " paint; next frame = share of inputs painted in the first frame after them)")
     worst = 0.0
     for name, r in results.items():
-        print(f"{name:20s} {r['n']:4d} {r['handler_p50_ms']:5.2f} / {r['handler_p95_ms']:5.2f} "
+        print(f"{name:26s} {r['n']:4d} {r['handler_p50_ms']:5.2f} / {r['handler_p95_ms']:5.2f} "
               f"{r['paint_p50_ms']:6.2f} / {r['paint_p95_ms']:5.2f} "
               f"{r['dispatch_p50_ms']:9.2f} / {r['dispatch_p95_ms']:5.2f} "
               f"{r['render_p50_ms']:5.2f} / {r['render_p95_ms']:5.2f} "
               f"{100 * r['first_frame_fraction']:8.1f} %")
-        worst = max(worst, r["paint_p95_ms"])
+        if not name.endswith(("alone", "floor")):
+            worst = max(worst, r["paint_p95_ms"])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     if args.check and worst > FRAME_MS:
