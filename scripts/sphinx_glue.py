@@ -8,7 +8,9 @@ extension
    stops the build with a message naming the notebook and the number otherwise (a stale notebook
    would otherwise publish prose that its own outputs contradict);
 2. replaces every span with myst-nb's ``{glue:text}`key:fmt``` role, so the website pastes the value
-   from the notebook's stored outputs.
+   from the notebook's stored outputs;
+3. sets pasted numbers in the weight of the sentence around them (myst-nb makes them bold, which
+   shouts in the middle of a caption; in JupyterLab they look like any other word too).
 
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``.
 """
@@ -42,6 +44,16 @@ def _paste_glue(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = nbformat.writes(nb)
 
 
+#: More specific than myst-nb's ``span.pasted-text { font-weight: bold }``, so it wins.
+PASTED_TEXT_STYLE = "<style>.bd-article span.pasted-text { font-weight: inherit; }</style>"
+
+
+def _plain_pasted_text(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                       doctree: object) -> None:
+    context["metatags"] = context.get("metatags", "") + PASTED_TEXT_STYLE
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _paste_glue)
+    app.connect("html-page-context", _plain_pasted_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -139,3 +139,14 @@ def test_numbers_in_the_prose_are_pasted_from_the_notebooks_glue(site: Path) -> 
         assert "data-glue" not in html, path
         pasted_somewhere |= bool(pasted)
     assert pasted_somewhere
+
+
+def test_pasted_numbers_read_like_the_sentence_around_them(open_page: Any) -> None:
+    """myst-nb sets pasted text in bold; ours takes the weight of its sentence (and is visible)."""
+    page, seen = open_page("notebooks/05-how-common-is-vanishing.html")
+    weights = page.evaluate("""() => Array.from(document.querySelectorAll('span.pasted-text'))
+      .map((s) => [getComputedStyle(s).fontWeight, getComputedStyle(s.parentElement).fontWeight,
+                   !!s.closest('details:not([open])') || s.getBoundingClientRect().width > 0])""")
+    assert len(weights) >= 5
+    assert all(own == parent and shown for own, parent, shown in weights), weights
+    assert seen.problems() == []
