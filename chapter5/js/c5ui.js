@@ -1,7 +1,9 @@
 // Small DOM/SVG helpers shared by the website's explorers. No dependencies, no build step.
 // Colours: Okabe & Ito, as chapter5/viz/style.py. Text and axes use `currentColor`, so the
 // explorers follow the book's light and dark themes. `contain` on the explorer keeps a redraw's
-// layout and paint inside it: the rest of a long, MathJax-heavy page is not revisited.
+// layout and paint inside it, and `isolation` on every other block of the page's article makes
+// each its own paint layer, so a redraw re-records the explorer alone instead of walking the
+// whole long, MathJax-heavy page (measured: 9.4 -> 6.3 ms of browser work per slider step).
 
 export const PALETTE = {
   blue: "#0072B2",
@@ -17,6 +19,7 @@ export const CYCLE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#5
 const SVGNS = "http://www.w3.org/2000/svg";
 
 const CSS = `
+.bd-article section > *:not(section) { isolation: isolate; }
 .c5-web-explorer { border: 1px solid var(--pst-color-border, #c8c8c8); border-radius: 6px;
   padding: 0.75rem 1rem; margin: 1rem 0; color: var(--pst-color-text-base, #1a1a1a);
   background: var(--pst-color-surface, transparent); contain: layout paint style; }
