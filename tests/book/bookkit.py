@@ -134,3 +134,26 @@ def shot_name(page_path: str, suffix: str = "") -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = page_path.replace("/", "__").removesuffix(".html")
     return SCREENSHOTS / f"{stem}{suffix}.png"
+
+
+#: True once no resource has finished loading for ``quiet`` ms and the page's fonts are ready.
+_SETTLED_JS = """(quiet) => {
+  const n = performance.getEntriesByType('resource').length;
+  const now = performance.now();
+  const s = window.__c5settle;
+  if (!s || s.n !== n) { window.__c5settle = {n, t: now}; return false; }
+  return document.readyState === 'complete' && document.fonts.status === 'loaded'
+    && now - s.t >= quiet;
+}"""
+
+
+def settle(page: Any, quiet_ms: int = 750, timeout_ms: int = 60_000) -> None:
+    """Wait until the page has loaded everything it is going to load (MathJax's fonts and
+    components, the explorers' modules).
+
+    Playwright's ``networkidle`` sometimes never arrives on a busy 2-core machine although no
+    request is pending; the browser's own resource timeline is a steadier signal. Requests that
+    leave the machine are caught by ``watch`` either way.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function(_SETTLED_JS, arg=quiet_ms, polling=100, timeout=timeout_ms)

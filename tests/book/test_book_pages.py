@@ -68,7 +68,7 @@ def test_the_explorers_and_mathjax_are_served_by_the_site(site: Path) -> None:
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders_offline(open_page: Any, path: str) -> None:
     page, seen = open_page(path)
-    page.wait_for_load_state("networkidle")
+    bookkit.settle(page)
     page.wait_for_function(
         "() => { const m = window.MathJax; return !m || !m.startup || "
         "!document.querySelector('.bd-article .math') || "
@@ -94,7 +94,7 @@ def test_page_renders_offline(open_page: Any, path: str) -> None:
 @pytest.mark.parametrize("path", [p for p in PAGES if "notebooks/0" in p or p == "intro.html"])
 def test_page_in_dark_mode(open_page: Any, path: str) -> None:
     page, seen = open_page(path, dark=True)
-    page.wait_for_load_state("networkidle")
+    bookkit.settle(page)
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     # body text stays light on dark: the theme's text colour is bright
     rgb = page.evaluate("getComputedStyle(document.querySelector('.bd-article')).color")
