@@ -193,17 +193,10 @@ def stale_statements(nb: Mapping[str, Any]) -> list[str]:
     values = glued_values(nb)
     problems = []
     for st in statements(nb):
-        if st.key not in values:
-            problems.append(
-                f"markdown cell {st.cell} states {st.key!r}, but no code cell glues it: "
-                f"add glue({st.key!r}, value) to the cell that computes it"
-            )
-            continue
         try:
-            expected = format_glued(values[st.key], st.fmt)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"markdown cell {st.cell}: cannot format {st.key!r} with "
-                            f"{st.fmt!r}: {exc}")
+            expected = _expected(values, st.key, st.fmt, st.cell)
+        except ProseError as exc:
+            problems.append(str(exc))
             continue
         if st.text != expected:
             problems.append(
@@ -211,6 +204,18 @@ def stale_statements(nb: Mapping[str, Any]) -> list[str]:
                 f"computed {expected!r}: re-execute it (make execute NB=...) to refresh the prose"
             )
     return problems
+
+
+def _expected(values: Mapping[str, str], key: str, fmt: str, cell: int) -> str:
+    """The text a span of ``key`` in format ``fmt`` should read, or a ProseError saying why not."""
+    if key not in values:
+        raise ProseError(f"markdown cell {cell} states {key!r}, but no code cell glues it: "
+                         f"add glue({key!r}, value) to the cell that computes it")
+    try:
+        return format_glued(values[key], fmt)
+    except (TypeError, ValueError) as exc:
+        raise ProseError(f"markdown cell {cell}: cannot format {key!r} with {fmt!r}: "
+                         f"{exc}") from None
 
 
 def refresh_prose(nb: Any) -> int:
@@ -227,10 +232,7 @@ def refresh_prose(nb: Any) -> int:
     def fill(m: re.Match[str], index: int) -> str:
         nonlocal changed
         key, fmt = m["key"], m["fmt"] or ""
-        if key not in values:
-            raise ProseError(f"markdown cell {index} states {key!r}, but no code cell glues it: "
-                             f"add glue({key!r}, value) to the cell that computes it")
-        text = format_glued(values[key], fmt)
+        text = _expected(values, key, fmt, index)
         changed += text != m["text"]
         spec = f"{key}:{fmt}" if m["fmt"] is not None else key
         return f'<span data-glue="{spec}">{text}</span>'

@@ -24,7 +24,7 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from chapter5.prose import stale_statements, statements, to_glue_roles
+from chapter5.prose import ProseError, stale_statements, statements, to_glue_roles
 
 
 def _paste_glue(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -34,7 +34,10 @@ def _paste_glue(app: Sphinx, docname: str, source: list[str]) -> None:
     nb = nbformat.reads(source[0], as_version=4)
     if not statements(nb):
         return
-    problems = stale_statements(nb)
+    try:
+        problems = stale_statements(nb)
+    except ProseError as exc:  # e.g. a key glued twice
+        problems = [str(exc)]
     if problems:
         raise ExtensionError(f"{path.name}: the prose disagrees with the computed values:\n  "
                              + "\n  ".join(problems))

@@ -244,3 +244,22 @@ def test_the_book_build_leaves_markdown_pages_alone() -> None:
     source = ['A page with <span data-glue="m">1</span> in it.']
     sphinx_glue._paste_glue(_fake_app("intro.md"), "intro", source)
     assert source == ['A page with <span data-glue="m">1</span> in it.']
+
+
+def test_refresh_prose_reports_a_format_that_does_not_fit_as_a_prose_error() -> None:
+    nb = _notebook(['<span data-glue="s:.2f">x</span>'], {"s": "'twenty-five'"})
+    with pytest.raises(ProseError, match="cannot format 's'"):
+        refresh_prose(nb)
+
+
+def test_the_book_build_names_a_key_glued_twice() -> None:
+    sphinx_glue = _sphinx_glue()
+    from sphinx.errors import ExtensionError
+
+    nb = _notebook(['<span data-glue="k">1</span>'], {"k": "1"})
+    twin = copy.deepcopy(nb.cells[0])
+    twin.id = "twin"
+    nb.cells.insert(1, twin)
+    with pytest.raises(ExtensionError, match="stored twice"):
+        sphinx_glue._paste_glue(_fake_app("notebooks/x.ipynb"), "notebooks/x",
+                                [nbformat.writes(nb)])
