@@ -23,6 +23,18 @@ PALETTE: dict[str, str] = {
 #: Colours in the order successive layers / series use them.
 CYCLE: list[str] = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky")]
 
+
+
+def layer_colour(layer: int) -> str:
+    """The one colour hidden layer ``layer`` (1-based, the book's numbering) has in every figure.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    if isinstance(layer, bool) or not isinstance(layer, int) or layer < 1:
+        raise ValueError(f"layer must be a hidden-layer number >= 1; got {layer!r}")
+    return CYCLE[(layer - 1) % len(CYCLE)]
+
+
 FACE = "#ffffff"
 INK = "#1a1a1a"
 
