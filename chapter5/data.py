@@ -685,7 +685,7 @@ def download_mnist(
     wanted = [name for name in names if not (dest_dir / name).is_file()]
     if not wanted:
         return dest_dir
-    _writable_directory(dest_dir, is_cache=given is None)
+    _writable_directory(dest_dir, is_cache=given is None or dest_dir == mnist_cache_dir())
     failed: set[str] = set()
     for name in wanted:
         errors: list[str] = []
