@@ -13,8 +13,11 @@ import math
 import os
 import pickle
 import select
+import shutil
 import socket
 import socketserver
+import ssl
+import subprocess
 import tempfile
 import threading
 import time
@@ -69,8 +72,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` over HTTP on 127.0.0.1; yield the base URL."""
+def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Serve ``directory`` over HTTP (HTTPS with ``tls``) on 127.0.0.1; yield the base URL."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -78,10 +81,12 @@ def serve(directory: Path) -> Iterator[str]:
 
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http{'s' if tls else ''}://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
@@ -106,8 +111,9 @@ class SlowMirror:
     itself. ``connections`` counts the requests it saw.
     """
 
-    def __init__(self, mode: str, *, pace: float = 0.05, cap: float = 20.0) -> None:
-        self.mode, self.pace, self.cap = mode, pace, cap
+    def __init__(self, mode: str, *, pace: float = 0.05, cap: float = 20.0,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.mode, self.pace, self.cap, self.tls = mode, pace, cap, tls
         self.connections = 0
         self.stop = threading.Event()
 
@@ -115,18 +121,25 @@ class SlowMirror:
         self.connections += 1
         end = time.monotonic() + self.cap
         try:
-            conn.recv(65536)  # the request
-            if self.mode == "headers":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nX-Slow: ")
-            elif self.mode == "body":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 10000\r\n\r\n")
-            while not self.stop.is_set() and time.monotonic() < end:
-                if select.select([conn], [], [], self.pace)[0] and not conn.recv(1):
-                    return  # the client hung up
-                if self.mode != "stall":
-                    conn.sendall(b"a")
+            if self.tls is not None:
+                with self.tls.wrap_socket(conn, server_side=True) as secure:
+                    self.trickle(secure, end)
+            else:
+                self.trickle(conn, end)
         except OSError:  # the client shut the connection down: what a deadline does
             return
+
+    def trickle(self, conn: socket.socket, end: float) -> None:
+        conn.recv(65536)  # the request
+        if self.mode == "headers":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+        elif self.mode == "body":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 10000\r\n\r\n")
+        while not self.stop.is_set() and time.monotonic() < end:
+            if select.select([conn], [], [], self.pace)[0] and not conn.recv(1):
+                return  # the client hung up
+            if self.mode != "stall":
+                conn.sendall(b"a")
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -141,7 +154,7 @@ class SlowMirror:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/mnist/"
+            yield f"http{'s' if self.tls else ''}://127.0.0.1:{server.server_address[1]}/mnist/"
         finally:
             self.stop.set()
             server.shutdown()
@@ -339,6 +352,34 @@ def test_a_slow_mirror_is_given_up_and_leaves_nothing_behind(
         assert D.DEADLINE_ENV in str(exc)  # how to allow more time
     assert seconds < 10, f"{mode}: gave up after {seconds:.1f} s"
     assert list((clean_env / "mnist").iterdir()) == []  # no temporary file left
+
+
+def test_https_mirrors_download_and_obey_the_deadline(tmp_path: Path, clean_env: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real mirrors are https: the deadline must cut a TLS connection too (the socket it
+    # shuts down is a second descriptor of the one ssl took over).
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate for 127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts it, and only it
+    sums, arrays = fake_mnist(tmp_path / "served")
+    slow = SlowMirror("stall", tls=tls)  # only shutting the socket down ends a blocked read
+    with slow.serve() as trickle, serve(tmp_path / "served", tls) as good:
+        assert trickle.startswith("https://") and good.startswith("https://")
+        exc, seconds = timed(lambda: D.download_mnist(
+            mirrors=[trickle], files=["t10k-labels-idx1-ubyte.gz"], progress=False,
+            timeout=30, deadline=0.5))
+        assert "deadline of 0.5 s" in str(exc) and seconds < 10
+        D.download_mnist(mirrors=[good], checksums=sums, progress=False)
+    assert sorted(p.name for p in (clean_env / "mnist").iterdir()) == sorted(D.IDX_FILES)
+    mnist = D.load_mnist(checksums=sums, download=False)
+    np.testing.assert_array_equal(mnist.test.y, arrays["t10k-labels-idx1-ubyte.gz"])
 
 
 def test_a_stalled_first_mirror_is_tried_once_then_last(tmp_path: Path, clean_env: Path) -> None:
