@@ -494,7 +494,12 @@ class _Deadline:
 
     def connect(self, address: tuple[str, int], timeout: object = None,
                 source_address: tuple[str, int] | None = None) -> socket.socket:
-        """Stand-in for :func:`socket.create_connection` that respects the deadline."""
+        """Stand-in for :func:`socket.create_connection` that respects the deadline.
+
+        Each address gets the time left (at most ``self.timeout``) to connect; the connected
+        socket then waits at most ``self.timeout`` per read (http.client's ``timeout`` argument
+        is that same value).
+        """
         host, port = address[0], address[1]
         last: OSError | None = None
         for family, kind, proto, _, addr in socket.getaddrinfo(host, port, 0,
@@ -590,8 +595,9 @@ class _Fetch:
                     raise TimeoutError(self._late(received, total)) from exc
                 if isinstance(exc, TimeoutError) or isinstance(
                         getattr(exc, "reason", None), TimeoutError):
-                    raise TimeoutError(f"no data for {self.timeout:g} s ({received} bytes "
-                                       f"received): the mirror stalled") from exc
+                    raise TimeoutError(f"no answer for {self.timeout:g} s ({received} bytes "
+                                       f"received): the mirror stalled or is unreachable"
+                                       ) from exc
                 raise
             if clock.expired:
                 raise TimeoutError(self._late(received, total))

@@ -335,7 +335,7 @@ def test_a_corrupt_download_never_enters_the_cache(tmp_path: Path, clean_env: Pa
     ("body", 30.0, 0.5, "not finished within the deadline of 0.5 s"),
     ("headers", 30.0, 0.5, "not finished within the deadline of 0.5 s"),
     ("stall", 30.0, 0.5, "not finished within the deadline of 0.5 s"),
-    ("stall", 0.5, 30.0, "no data for 0.5 s"),
+    ("stall", 0.5, 30.0, "no answer for 0.5 s"),
 ])
 def test_a_slow_mirror_is_given_up_and_leaves_nothing_behind(
         clean_env: Path, mode: str, timeout: float, deadline: float, says: str) -> None:
