@@ -767,8 +767,9 @@ def locate_mnist(
         origin = f"data_dir={data_dir}"
     if d is not None:
         if not d.is_dir():
+            what = "is a file, not a directory" if d.exists() else "does not exist"
             raise MNISTNotFoundError(
-                f"{origin}: the directory {d} does not exist. Point {MNIST_DIR_ENV} at a directory "
+                f"{origin}: the directory {d} {what}. Point {MNIST_DIR_ENV} at a directory "
                 f"holding {', '.join(IDX_FILES)} (or {PICKLE_FILE}), or unset it to use the cache "
                 f"{mnist_cache_dir()} and download there."
             )

@@ -226,6 +226,9 @@ def test_missing_directory_names_the_variable_and_the_path(tmp_path: Path, clean
     with pytest.raises(D.MNISTNotFoundError) as err:
         D.load_mnist()
     assert D.MNIST_DIR_ENV in str(err.value) and str(missing) in str(err.value)
+    missing.write_text("not a directory")
+    with pytest.raises(D.MNISTNotFoundError, match="is a file, not a directory"):
+        D.load_mnist()
 
 
 def test_directory_without_the_files_lists_what_is_missing(tmp_path: Path, clean_env: Path
@@ -564,6 +567,21 @@ def test_real_mnist_has_the_book_split_within_400_mb() -> None:
     np.testing.assert_array_equal(mnist.train.y[:5], [5, 0, 4, 1, 9])  # the famous first five
     assert mnist.train.x.max() == 255 / 256 and mnist.train.x.min() == 0.0
     assert np.bincount(mnist.test.y).sum() == 10_000
+
+
+def test_a_mirror_of_the_real_files_passes_the_official_checksums(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shared train-images file was re-compressed: its .gz bytes are not the published ones,
+    # its content is. Checking the decompressed content accepts it; a hash of the .gz would not.
+    d = _real_dir()
+    monkeypatch.delenv(D.MNIST_DIR_ENV)
+    monkeypatch.setenv(D.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    with serve(d) as base:
+        D.download_mnist(mirrors=[base], progress=False)
+    cache = tmp_path / "cache" / "mnist"
+    assert sorted(p.name for p in cache.iterdir()) == sorted(D.IDX_FILES)
+    mnist = D.load_mnist(download=False)
+    assert mnist.source == str(cache) and mnist.train.x.shape == (50_000, 784)
 
 
 def test_real_idx_files_and_the_books_pickle_agree() -> None:
