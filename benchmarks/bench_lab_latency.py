@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "lab"), str(ROOT / "tests")]
 
@@ -191,13 +193,6 @@ def write_baseline(directory: Path) -> Path:
     return path
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in [0, 100]) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, int(-(-q * len(ordered) // 100)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
 def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str], presses: int,
             shots: Path | None) -> dict[str, Any]:
     run = labkit.open_and_run(page, server, cfg["notebook"], workspace=f"bench-{cfg['slider']}")
@@ -241,8 +236,11 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
         "name": name,
         "n": len(latencies),
         "missed": missed,
-        "p50": percentile(latencies, 50) if latencies else float("nan"),
-        "p95": percentile(latencies, 95) if latencies else float("nan"),
+        # nearest-rank percentiles: always one of the measured latencies
+        "p50": (float(np.percentile(latencies, 50, method="inverted_cdf"))
+                if latencies else float("nan")),
+        "p95": (float(np.percentile(latencies, 95, method="inverted_cdf"))
+                if latencies else float("nan")),
         "max": max(latencies) if latencies else float("nan"),
         "blank": blank_presses,
         "gone": gone_presses,
