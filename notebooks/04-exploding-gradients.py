@@ -428,11 +428,11 @@ bal = balanced_chain(DEPTH)
 eta = np.random.default_rng(0).standard_normal(DEPTH)
 families = {
     "balanced (w = 4, every z = 0)": bal,
-    "w = 4.04, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 + EPS)),
-    "w = 3.96, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 - EPS)),
-    "w = 4.04, biases unchanged": Chain(np.full(DEPTH, 4 * (1 + EPS)), bal.b, bal.a0),
-    "w = 3.96, biases unchanged": Chain(np.full(DEPTH, 4 * (1 - EPS)), bal.b, bal.a0),
-    "w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged": Chain(4 * (1 + EPS * eta), bal.b, bal.a0),
+    "re-tuned: w = 4.04, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 + EPS)),
+    "re-tuned: w = 3.96, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 - EPS)),
+    "nudged: w = 4.04, biases unchanged": Chain(np.full(DEPTH, 4 * (1 + EPS)), bal.b, bal.a0),
+    "nudged: w = 3.96, biases unchanged": Chain(np.full(DEPTH, 4 * (1 - EPS)), bal.b, bal.a0),
+    "jitter: w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged": Chain(4 * (1 + EPS * eta), bal.b, bal.a0),
 }
 ratios = {label: first_to_last_log10_ratio(c) for label, c in families.items()}
 for label, r in ratios.items():
@@ -447,30 +447,31 @@ for label, c in families.items():
     for L in (2, 100, 1000):
         assert abs(ratios[label][L - 1] - gradients(c.first(L)).log10_ratio_first_last) < 1e-9
 assert np.max(np.abs(ratios["balanced (w = 4, every z = 0)"])) < 1e-10  # 0 up to rounding of logs
-for sign, label in ((+1, "w = 4.04, biases re-tuned so z = 0"),
-                    (-1, "w = 3.96, biases re-tuned so z = 0")):
+for sign, label in ((+1, "re-tuned: w = 4.04, biases re-tuned so z = 0"),
+                    (-1, "re-tuned: w = 3.96, biases re-tuned so z = 0")):
     exact = (depths - 1) * np.log10(1 + sign * EPS)
     assert np.allclose(ratios[label], exact, rtol=1e-9, atol=1e-12)
-glue("retuned_up_decades_1000", ratios["w = 4.04, biases re-tuned so z = 0"][-1])
-glue("retuned_down_decades_1000", -ratios["w = 3.96, biases re-tuned so z = 0"][-1])
-glue("unchanged_up_decades_1000", -ratios["w = 4.04, biases unchanged"][-1])
-glue("unchanged_down_decades_1000", -ratios["w = 3.96, biases unchanged"][-1])
-glue("jitter_decades_1000", -ratios["w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged"][-1])
+glue("retuned_up_decades_1000", ratios["re-tuned: w = 4.04, biases re-tuned so z = 0"][-1])
+glue("retuned_down_decades_1000", -ratios["re-tuned: w = 3.96, biases re-tuned so z = 0"][-1])
+glue("unchanged_up_decades_1000", -ratios["nudged: w = 4.04, biases unchanged"][-1])
+glue("unchanged_down_decades_1000", -ratios["nudged: w = 3.96, biases unchanged"][-1])
+glue("jitter_decades_1000", -ratios["jitter: w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged"][-1])
 
-# %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter (dotted) drifts down only a few decades."}}
+# %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter drifts down only a few decades. Colours: black balanced, blue re-tuned, pink biases unchanged (as the 1 % chain of Figure 4.2), light blue jitter; dashed lines are the 1 % smaller weights."}}
 balance_figure(depths, ratios)
 
 # %% [markdown]
 # *Figure 4.3 — How far layer 1's speed drifts from layer $L$'s, $|\partial C/\partial b_1| /
 # |\partial C/\partial b_L|$ on a log scale, against depth $L$ up to 1000. The balanced chain
-# stays at exactly 1 ($10^0$). Re-tuning the biases keeps every $z_j = 0$, and a 1 % change of
+# stays at exactly 1 ($10^0$, black). Re-tuning the biases (blue) keeps every $z_j = 0$, and a 1 % change of
 # the weights makes the ratio grow or shrink as a straight line: exponentially, up
 # <span data-glue="retuned_up_decades_1000:.1f">4.3</span> decades (larger weights) or down
 # <span data-glue="retuned_down_decades_1000:.1f">4.4</span> (smaller) by depth 1000. Leaving the
-# biases alone is far worse: both a 1 % increase and a 1 % decrease of the weights make the
+# biases alone (pink, the colour of the 1 % chain of Figure 4.2; dashed: smaller weights) is far
+# worse: both a 1 % increase and a 1 % decrease of the weights make the
 # gradient vanish, by <span data-glue="unchanged_up_decades_1000:.0f">46</span> and
 # <span data-glue="unchanged_down_decades_1000:.0f">38</span> decades respectively. Random 1 %
-# jitter (seed 0) loses <span data-glue="jitter_decades_1000:.1f">3.6</span> decades.*
+# jitter (seed 0, light blue) loses <span data-glue="jitter_decades_1000:.1f">3.6</span> decades.*
 #
 # Why do *both* directions of case 2 vanish? Follow the forward pass. With equal weights and
 # biases, $z_{j+1} = w\,\sigma(z_j) + b$ is the same map applied over and over, and its slope is
@@ -482,7 +483,7 @@ balance_figure(depths, ratios)
 # stable, its slope is less than 1: every layer shrinks the gradient by that slope.
 
 # %%
-for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
+for label in ("nudged: w = 4.04, biases unchanged", "nudged: w = 3.96, biases unchanged"):
     c = families[label]
     g = gradients(c, method="backprop")
     z_star = g.z[-1]
@@ -494,7 +495,7 @@ for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
 # %% tags=["remove-input"] jupyter={"source_hidden": true}
 # Check: both chains really reach a fixed point, whose slope is below 1 and is the measured
 # loss per layer
-for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
+for label in ("nudged: w = 4.04, biases unchanged", "nudged: w = 3.96, biases unchanged"):
     c = families[label]
     g = gradients(c, method="backprop")
     slope = c.w[-1] * float(sigmoid_prime(g.z[-1]))

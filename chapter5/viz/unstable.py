@@ -60,7 +60,9 @@ CHAIN_COLOURS: dict[str, str] = {
     "exploding": PALETTE["vermillion"],
     "typical": PALETTE["green"],
     "balanced": INK,
-    "nudged": PALETTE["purple"],
+    "nudged": PALETTE["purple"],  # the balanced chain's weights changed, its biases not
+    "re-tuned": PALETTE["blue"],  # the balanced chain's weights changed, biases re-tuned to z = 0
+    "jitter": PALETTE["sky"],  # random changes of the balanced chain's weights
 }
 #: Floating-point formats: the colour of their range in Figure 4.1.
 DTYPE_COLOURS: dict[str, str] = {"float64": PALETTE["blue"], "float32": PALETTE["orange"]}
@@ -178,7 +180,8 @@ def magnitude_vs_depth_figure(
     return apply_style(fig)
 
 
-def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray]) -> Figure:
+def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray],
+                   colours: Mapping[str, str] | None = None) -> Figure:
     """log10 |dC/db_1 / dC/db_L| against depth L: 0 is "every layer learns at the same speed".
 
     Parameters
@@ -186,16 +189,21 @@ def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray]) -> Figu
     depths : ndarray, shape (n,)
     curves : mapping label -> ndarray, shape (n,)
         log10 of the first-to-last gradient ratio for each chain family.
+    colours : mapping label -> colour, optional
+        Colour of each curve; by default the kind of chain named by the label's first word
+        (:data:`CHAIN_COLOURS`). Curves of the same colour are told apart by their line style.
 
     Introduced in ``04-exploding-gradients``.
     """
     depths = _depths(depths)
     curves = _as_curves(depths, curves, "curves")
     fig, ax = _new_figure((7.6, 4.4))
-    styles = ["-", "-", "--", "-", "--", ":", "-."]
+    palette = _colours(list(curves), colours)
+    styles = ["-", "--", "-.", ":"]
     for k, (label, values) in enumerate(curves.items()):
-        ax.plot(depths, values, color=([INK] + CYCLE)[k % (len(CYCLE) + 1)],
-                ls=styles[k % len(styles)], lw=2, label=label)
+        same_colour_before = palette[:k].count(palette[k])  # solid first, then dashed, ...
+        ax.plot(depths, values, color=palette[k], ls=styles[same_colour_before % len(styles)],
+                lw=2, label=label)
     ax.set_xlim(0.0, depths[-1])
     _power_of_ten_axis(ax)
     ax.set_xlabel("depth L of the chain")
