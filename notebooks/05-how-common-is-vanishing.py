@@ -265,12 +265,15 @@ width_bound_figure(100.0, marks=(4.0, 10.0, 100.0))
 # Put the two requirements together. To pass a gradient on without shrinking it, a neuron needs a
 # weight of magnitude at least 4, which an $N(0,1)$ start almost never provides, *and* an input
 # that falls in a band of width at most about <span data-glue="band_max_width:.2f">0.45</span>, placed by the bias somewhere on the real
-# line. The two requirements do not help each other either. Between $|w| = 4$ and
+# line. How do the two requirements interact? Between $|w| = 4$ and
 # $|w| \approx$ <span data-glue="band_max_w:.1f">6.9</span> a larger weight *widens* the band,
-# from 0 to its maximum; beyond that a larger weight narrows it again. And an $N(0,1)$ weight that
-# is large enough almost never gets past the rising part: for every weight with
-# $|w| > 6.9$ there are about <span data-glue="rising_per_falling_millions:.0f">12</span>
-# million with $4 \le |w| \le 6.9$, where the band is narrower than its best.
+# from 0 to its maximum; only beyond that does a larger weight narrow it again (Figure 5.3). So a
+# larger weight helps, up to a point that an $N(0,1)$ weight hardly ever reaches: for every
+# weight with $|w| > 6.9$ there are about
+# <span data-glue="rising_per_falling_millions:.0f">12</span> million with $4 \le |w| \le 6.9$,
+# and those crowd near 4. Half of the weights with $|w| \ge 4$ have
+# $|w| \le$ <span data-glue="median_large_w:.2f">4.16</span>, where the band is only
+# <span data-glue="median_large_w_width:.2f">0.19</span> wide, less than half its best.
 #
 # **Before you read on, predict:** draw $w$ and $b$ from $N(0,1)$ and the input $a$ uniformly
 # from $(0, 1)$. What share of such neurons pass the gradient on without shrinking it, with
@@ -296,6 +299,15 @@ assert passes.mean() <= p_large * width_star
 assert typical_factor < 0.25
 p_beyond_peak = math.erfc(w_star / math.sqrt(2.0))
 glue("rising_per_falling_millions", (p_large - p_beyond_peak) / p_beyond_peak / 1e6)
+# the median of |w| among N(0,1) weights with |w| >= 4 (the density beyond 12 is negligible),
+# and the band's width there
+w_tail = np.linspace(4.0, 12.0, 800_001)
+tail_cdf = np.cumsum(np.exp(-0.5 * w_tail**2))
+median_large_w = float(w_tail[np.searchsorted(tail_cdf / tail_cdf[-1], 0.5)])
+# really the median: half of P(|w| >= 4) lies beyond it
+assert math.isclose(math.erfc(median_large_w / math.sqrt(2.0)), p_large / 2, rel_tol=1e-4)
+glue("median_large_w", median_large_w)
+glue("median_large_w_width", float(width_bound(np.array([median_large_w]))[0]))
 
 # %% [markdown]
 # Almost no neuron passes the test (how close was your guess?), and the median factor is a small
