@@ -164,6 +164,9 @@ sp_grid = sigmoid_prime(z_grid)
 k_max = int(np.argmax(sp_grid))
 print(f"largest sigma' on the grid: {sp_grid[k_max]:.10f} at z = {z_grid[k_max]:+.6f}")
 print(f"sigma'(+-5)  = {sigmoid_prime(5.0):.6f}    sigma'(+-10) = {sigmoid_prime(10.0):.3e}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the ceiling is exactly 1/4 at z = 0, nowhere exceeded, and sigma' = sigma (1 - sigma)
 assert sp_grid[k_max] == 0.25 and z_grid[k_max] == 0.0
 assert np.all(sp_grid <= 0.25)
 assert np.allclose(sp_grid, sigmoid(z_grid) * (1 - sigmoid(z_grid)), rtol=0, atol=1e-15)
@@ -173,8 +176,11 @@ assert np.allclose(sp_grid, sigmoid(z_grid) * (1 - sigmoid(z_grid)), rtol=0, ato
 #
 # A factor is $w_k\,\sigma'(z_k)$. Since $\sigma' \le 1/4$, we have
 # $|w_k\,\sigma'(z_k)| \le |w_k|/4$, and so **whenever $|w_k| < 1$ the factor is below 1/4**.
-# At the start of training the chapter draws every weight from the standard normal distribution
-# $N(0, 1)$, so the question is how often $|w| < 1$ for a standard normal. The exact answer is
+# At the start of training the chapter draws every weight of the chain from the standard normal
+# distribution $N(0, 1)$. (Notebook 02's networks draw their weights from $N(0, 1/n_{\text{in}})$,
+# with $n_{\text{in}}$ the number of inputs of the neuron. The two agree here: in a chain every
+# neuron has a single input, so $n_{\text{in}} = 1$.) So the question is how often $|w| < 1$ for
+# a standard normal. The exact answer is
 # $\operatorname{erf}(1/\sqrt2)$; we also integrate the density numerically and count in a seeded
 # sample:
 
@@ -189,10 +195,12 @@ p_sample = float(np.mean(np.abs(w_sample) < 1))
 print(f"P(|w| < 1) for w ~ N(0, 1):  erf(1/sqrt 2) = {p_exact:.6f}")
 print(f"                 trapezoid rule on [-1, 1] = {p_integral:.6f}")
 print(f"   seeded sample (seed {SAMPLE_SEED}, 100000 draws) = {p_sample:.4f}")
-assert abs(p_integral - p_exact) < 1e-9 and abs(p_sample - p_exact) < 0.005
-assert 0.6 < p_exact < 0.7  # "about two thirds"
 
-# numbers the text below states
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the three answers agree, and "about two thirds" is right; glue the number the text below
+# states
+assert abs(p_integral - p_exact) < 1e-9 and abs(p_sample - p_exact) < 0.005
+assert 0.6 < p_exact < 0.7
 glue("p_abs_w_below_1", p_exact)
 
 # %% tags=["hide-input"] mystnb={"image": {"alt": "The bell-shaped standard normal density over weights from -4 to 4, with the area between -1 and 1 shaded, on top of a histogram of 5000 seeded draws that follows the curve closely."}}
@@ -207,7 +215,12 @@ display(weight_draw_figure(w_sample[:5000]))
 # $\sigma'(z_k)$ reaches 1/4 only at exactly $z_k = 0$; a weight a little above 1 still usually
 # gives a factor below 1/4. Counting over 2,000 seeded typical chains (seeds 0 to 1999, depth 4),
 # we look at the three factors that enter $\partial C/\partial b_1$, and at how
-# $|\partial C/\partial b_1|$ compares with $|\partial C/\partial b_3|$:
+# $|\partial C/\partial b_1|$ compares with $|\partial C/\partial b_3|$.
+#
+# **Before you read on, predict:** in a typical chain, how many times smaller is
+# $|\partial C/\partial b_1|$ than $|\partial C/\partial b_3|$? Twice? Sixteen times, as two
+# factors of 1/4 would make it? A hundred times? Note your guess, then compare it with the
+# median in the last line:
 
 # %%
 N_CHAINS = 2000
@@ -224,9 +237,11 @@ print(f"share of factors |w_k sigma'(z_k)| below 1/4:        {share_small:.3f}")
 print(f"share of chains with |dC/db1| < |dC/db3| / 16:       {share_16:.3f}")
 print(f"median of |dC/db1| / |dC/db3|:                       {median_ratio:.4f}"
       f"  (1 / {1 / median_ratio:.0f})")
-assert share_small > p_exact and share_16 > 0.5 and median_ratio < 1 / 16
 
-# numbers the text below states
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: small factors are even more common than small weights, and the first layer is usually
+# more than 16 times slower; glue the share the takeaways state
+assert share_small > p_exact and share_16 > 0.5 and median_ratio < 1 / 16
 glue("share_factors_below_quarter", share_small)
 
 # %% [markdown]
@@ -260,6 +275,10 @@ ratio_1_3 = g4.dC_db[0] / g4.dC_db[2]
 print(f"|w2 sigma'(z2)| = {extra[0]:.4f}   |w3 sigma'(z3)| = {extra[1]:.4f}")
 print(f"sigma'(z1) / sigma'(z3) = {lead_fraction:.4f}")
 print(f"dC/db1 / dC/db3 = {ratio_1_3:.5f}  = 1 / {1 / ratio_1_3:.1f}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: both extra factors are below 1/4, and the ratio is exactly their product times the
+# leading fraction
 assert np.all(extra < 0.25)
 assert math.isclose(ratio_1_3, g4.factors[1] * g4.factors[2] * lead_fraction, rel_tol=1e-12)
 assert abs(ratio_1_3) < 1 / 16
@@ -310,11 +329,17 @@ for j in range(chain4.depth):
     print(f"{j + 1:>2}  {by_product[j]:>+17.10e}  {by_backprop[j]:>+17.10e}"
           f"  {by_differences[j]:>+18.5e}  {by_autograd[j]:>+17.10e}")
 
+print("\nbackpropagation and autograd agree with the product formula to 1e-13 (relative):",
+      np.allclose(by_backprop, by_product, rtol=1e-13, atol=0)
+      and np.allclose(by_autograd, by_product, rtol=1e-13, atol=0))
+print("finite differences, limited by rounding in C(b + h) - C(b - h), agree to 1e-5:",
+      np.allclose(by_differences, by_product, rtol=1e-5, atol=0))
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the four computations agree to the stated tolerances
 assert np.allclose(by_backprop, by_product, rtol=1e-13, atol=0)
 assert np.allclose(by_autograd, by_product, rtol=1e-13, atol=0)
 assert np.allclose(by_differences, by_product, rtol=1e-5, atol=0)
-print("\nbackpropagation and autograd agree with the product formula to 1e-13 (relative);")
-print("finite differences, limited by rounding in C(b + h) - C(b - h), agree to 1e-5.")
 
 # %% [markdown]
 # ## The explorer
@@ -373,8 +398,6 @@ for name in ("typical", "exploding", "balanced"):
     print(f"{name:>9}:  factors " + ", ".join(r[f"factor_{j}"] for j in range(1, 5)))
     print(f"{'':>9}   dC/db1 = {r['dC_db_1']},  dC/db4 = {r['dC_db_4']},"
           f"  dC/db1 / dC/db4 = {r['ratio_1_L']}")
-assert presets["exploding"]["ratio_1_L"] == "15625" == f"{25**3}"
-assert all(presets["balanced"][f"factor_{j}"] == "1" for j in range(1, 5))
 
 # the exploding chain with one bias moved by a few units: z_2 leaves 0 and the explosion is gone
 nudged = preset_chain("exploding", depth=4)
@@ -384,6 +407,11 @@ for shift in (1.0, 3.0, 5.0):
     r = readout_strings(gradients(Chain(nudged.w, b, nudged.a0)))
     print(f"exploding with b2 moved by {shift:+.0f}: factors "
           + ", ".join(r[f"factor_{j}"] for j in range(1, 5)) + f";  dC/db1 = {r['dC_db_1']}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the presets read as the text says, and moving b2 by 5 ends the explosion
+assert presets["exploding"]["ratio_1_L"] == "15625" == f"{25**3}"
+assert all(presets["balanced"][f"factor_{j}"] == "1" for j in range(1, 5))
 assert gradients(Chain(nudged.w, b, nudged.a0)).log10_abs_dC_db[0] < -6
 
 # %% [markdown]
@@ -411,7 +439,7 @@ print(f"slider move to new picture, in Python: median {np.median(times_ms):.1f} 
       f"95th percentile {np.percentile(times_ms, 95):.1f} ms over 30 moves")
 
 # %% [markdown]
-# ## What we learned
+# ## Key takeaways
 #
 # * In a chain of single neurons, $\partial C/\partial b_j$ is $\sigma'(z_j)$ times one factor
 #   $w_k\,\sigma'(z_k)$ for every later neuron $k$, times $\partial C/\partial a_L$.
@@ -428,75 +456,9 @@ print(f"slider move to new picture, in Python: median {np.median(times_ms):.1f} 
 #
 # **Exercise 1 (from the chapter).** The trouble seems to come from $\sigma' \le 1/4$. Would an
 # activation function whose derivative can be much larger than 1/4 avoid the unstable gradient
-# problem?
-#
-# <details><summary>Show the worked solution</summary>
-#
-# No. A larger derivative changes the typical *size* of a factor $w_k f'(z_k)$, but the early
-# layer's gradient is still a product of many such factors, and nothing ties that product to 1.
-# Two computations make the point (run by the cell below; every draw is seeded).
-#
-# *(a) A real activation with a taller derivative.* The steeper sigmoid $f_c(z) = \sigma(cz)$
-# has $f_c'(z) = c\,\sigma'(cz)$, which peaks at $c/4$: for $c = 16$ that is 4, sixteen times
-# the sigmoid's ceiling. But the peak is also $c$ times narrower, so a neuron only enjoys it when
-# $|z|$ is tiny. In 2,000 chains of depth 10 with $N(0,1)$ weights and biases, the first layer's
-# gradient ends up even further below the last layer's than with the plain sigmoid.
-#
-# *(b) The most generous activation imaginable.* Let $f(z) = cz$, with derivative $c$
-# everywhere: no saturation at all. Then
-# $\partial C/\partial b_1 \,/\, \partial C/\partial b_L = \prod_{k=2}^{L} c\,w_k$. A small $c$
-# makes the gradient vanish and a large $c$ makes it explode. Even the best constant, the one
-# that makes the *average* of $\log|c\,w_k|$ exactly zero for $w_k \sim N(0,1)$,
-# $c^\ast = e^{(\gamma + \ln 2)/2}$ with Euler's constant $\gamma$, leaves a random walk: the
-# logarithm of the product is a sum of $L - 1$ random terms, and its spread grows like
-# $\sqrt{L}$. The table shows the share of chains whose first and last layers learn within a
-# factor of 10 of each other shrinking as the chain gets deeper.
-#
-# The unstable gradient problem is about *balance*, and a bigger derivative does not supply it.
-#
-# </details>
-
-# %% tags=["hide-input"]
-def log10_ratio_steep_sigmoid(c, n_chains=2000, depth=10, seed=7):
-    """log10 |dC/db_1 / dC/db_L| for chains with activation sigma(c z), N(0,1) w and b."""
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal((n_chains, depth))
-    b = rng.standard_normal((n_chains, depth))
-    a = np.ones(n_chains)
-    log10_f_prime = np.empty((n_chains, depth))
-    for j in range(depth):
-        z = w[:, j] * a + b[:, j]
-        a = sigmoid(c * z)
-        log10_f_prime[:, j] = math.log10(c) + log10_sigmoid_prime(c * z)
-    log10_factors = np.log10(np.abs(w)) + log10_f_prime
-    # dC/db_1 / dC/db_L = f'(z_1) * prod_{k=2..L} w_k f'(z_k) / f'(z_L)
-    return log10_f_prime[:, 0] + log10_factors[:, 1:].sum(axis=1) - log10_f_prime[:, -1]
-
-
-print("(a) steeper sigmoid sigma(c z), depth 10, 2000 chains (seed 7)")
-print(f"{'c':>4} {'max f_prime':>12} {'median log10 ratio':>19} {'5%..95% range':>16}")
-medians = {}
-for c in (1, 4, 16):
-    r = log10_ratio_steep_sigmoid(c)
-    lo, medians[c], hi = np.percentile(r, [5, 50, 95])
-    print(f"{c:>4} {c / 4:>12.2f} {medians[c]:>19.2f} {lo:>7.1f} .. {hi:>5.1f}")
-assert medians[16] < medians[1] < -1  # a taller derivative, yet even more vanishing
-
-c_star = math.exp((np.euler_gamma + math.log(2)) / 2)
-print(f"\n(b) linear activation f(z) = c z; balanced-on-average c* = {c_star:.4f}"
-      " (5000 chains per depth, seed 11)")
-print(f"{'c':>7} {'depth':>6} {'median log10 ratio':>19} {'within 10x':>11}"
-      f" {'vanishing < 1/10':>17} {'exploding > 10':>15}")
-within = {}
-for c in (0.25, 1.0, c_star, 4.0):
-    for depth in (10, 100):
-        w = np.random.default_rng(11).standard_normal((5000, depth))
-        r = np.sum(np.log10(c * np.abs(w[:, 1:])), axis=1)
-        within[c, depth] = float(np.mean(np.abs(r) < 1))
-        print(f"{c:>7.4f} {depth:>6} {np.median(r):>19.2f} {within[c, depth]:>11.3f}"
-              f" {np.mean(r < -1):>17.3f} {np.mean(r > 1):>15.3f}")
-assert within[c_star, 100] < within[c_star, 10] < 0.75
-assert max(within[c, d] for c in (0.25, 1.0, 4.0) for d in (10, 100)) < within[c_star, 10]
+# problem? Think about it now, but check your answer with
+# [notebook 04, Exercise 4.1](04-exploding-gradients.ipynb), after the exploding chain: there a
+# change of variables answers it in two lines.
 
 # %% [markdown]
 # **Exercise 2.** With the seeded typical chain of the explorer, at what depth does
@@ -513,6 +475,21 @@ assert max(within[c, d] for c in (0.25, 1.0, 4.0) for d in (10, 100)) < within[c
 # estimate, and the true answer for the explorer's chain, depth by depth (the explorer's chain
 # keeps its first neurons when you add more, so you can watch this happen with the depth slider).
 #
+# The estimate says depth <span data-glue="ex2_estimate_depth:d">7</span>; the explorer's chain
+# gets there at depth <span data-glue="ex2_first_depth:d">6</span>. The estimate is about a
+# *typical* chain, and one chain is a single random draw. This one has two unusually small
+# factors: its sixth and ninth neurons have weights of only
+# <span data-glue="ex2_w6:.2f">0.03</span> and <span data-glue="ex2_w9:.2f">0.04</span>, so they
+# pass on less than a hundredth of the gradient (factors
+# <span data-glue="ex2_factor6:.4f">0.0069</span> and <span data-glue="ex2_factor9:.4f">0.0098</span>).
+# A single small factor moves the answer by a whole layer or more. Over the 2,000 seeded chains of
+# depth up to 30, the first depth below $10^{-6}$ has median
+# <span data-glue="ex2_median_depth:.0f">7</span>, as estimated, but ranges from
+# <span data-glue="ex2_depth_p5:.0f">5</span> to <span data-glue="ex2_depth_p95:.0f">9</span>
+# (5th to 95th percentile), and <span data-glue="ex2_share_by_6:.0%">39%</span> of the chains
+# are there by depth 6. The logarithm of the gradient is a sum of random terms, and a median
+# describes that sum well only on average.
+#
 # </details>
 
 # %% tags=["hide-input"]
@@ -525,7 +502,40 @@ for depth in range(1, EXPLORER_MAX_DEPTH + 1):
 first_depth = next(d for d in range(1, EXPLORER_MAX_DEPTH + 1)
                    if gradients(explorer_typical_chain(d)).log10_abs_dC_db[0] < -6)
 print(f"first depth with |dC/db1| < 1e-6: {first_depth}")
-assert first_depth >= 2
+print("the explorer chain's factors |w_k sigma'(z_k)|, k = 2..10:",
+      ", ".join(f"{f:.4f}" for f in np.abs(g.factors[1:])))
+
+# the same question for the 2,000 seeded chains (depth up to 30, prefixes share their z_j)
+first_depths = np.empty(N_CHAINS)
+for seed in range(N_CHAINS):
+    g_long = gradients(typical_chain(depth=30, seed=seed))
+    log10_db1 = (float(log10_sigmoid_prime(g_long.z[0]))
+                 + np.concatenate([[0.0], np.cumsum(g_long.log10_abs_factors[1:])]))
+    first_depths[seed] = np.flatnonzero(log10_db1 < -6)[0] + 1
+p5, p50, p95 = np.percentile(first_depths, [5, 50, 95])
+share_by_6 = float(np.mean(first_depths <= 6))
+print(f"2,000 seeded chains: first depth below 1e-6 has median {p50:.0f}, 5th-95th percentile "
+      f"{p5:.0f} to {p95:.0f}; share there by depth 6: {share_by_6:.3f}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the estimate is the median over chains, the explorer's chain is earlier because of its
+# two small factors; every long chain got below 1e-6 (so no depth is missing); glue the solution's
+# numbers
+assert first_depth == 6 and math.ceil(estimate) == 7 == p50
+assert np.all(first_depths <= 30)
+chain10 = explorer_typical_chain(EXPLORER_MAX_DEPTH)
+small = np.abs(gradients(chain10).factors)
+assert set(np.flatnonzero(small < 0.01) + 1) == {6, 9}
+glue("ex2_estimate_depth", math.ceil(estimate))
+glue("ex2_first_depth", first_depth)
+glue("ex2_w6", abs(float(chain10.w[5])))
+glue("ex2_w9", abs(float(chain10.w[8])))
+glue("ex2_factor6", float(small[5]))
+glue("ex2_factor9", float(small[8]))
+glue("ex2_median_depth", p50)
+glue("ex2_depth_p5", p5)
+glue("ex2_depth_p95", p95)
+glue("ex2_share_by_6", share_by_6)
 
 # %% [markdown]
 # **Exercise 3.** The exploding preset makes every $z_j = 0$ with $a_0 = 1$. Which biases do the
@@ -546,6 +556,9 @@ chain_03 = exploding_chain(depth=4, a0=0.3, w=100.0)
 r = readout_strings(gradients(chain_03))
 print("biases:", ", ".join(f"{b:.2f}" for b in chain_03.b))
 print("factors:", ", ".join(r[f"factor_{j}"] for j in range(1, 5)), "  dC/db1 =", r["dC_db_1"])
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: only the first bias changes, and every factor reads 25
 assert chain_03.b[0] == -30.0 and np.all(chain_03.b[1:] == -50.0)
 assert all(r[f"factor_{j}"] == "25" for j in range(1, 5))
 
@@ -571,4 +584,10 @@ for depth in (10, 100):
     g = gradients(exploding_chain(depth=depth, w=4 * (1 + eps)))
     print(f"depth {depth:>3}: |epsilon| <= {eps:.4f} ({100 * eps:.2f} %);"
           f"  check: dC/db1 / dC/db{depth} = {10 ** g.log10_ratio_first_last:.6f}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: at the bound the ratio is exactly 2
+for depth in (10, 100):
+    eps = 2 ** (1 / (depth - 1)) - 1
+    g = gradients(exploding_chain(depth=depth, w=4 * (1 + eps)))
     assert math.isclose(10 ** g.log10_ratio_first_last, 2.0, rel_tol=1e-9)

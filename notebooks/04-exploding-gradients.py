@@ -74,7 +74,8 @@ for j in range(1, chain4.depth + 1):
     print(f"{j}  {chain4.w[j-1]:7.1f}  {chain4.b[j-1]:7.1f}  {g4.z[j-1]:7.3f}  {g4.a[j]:6.3f}"
           f"  {g4.sigma_prime[j-1]:10.4f}  {g4.factors[j-1]:14.4f}")
 
-# %%
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the biases of the construction, every z_j = 0 and every factor 25
 assert np.array_equal(chain4.b, [-100.0, -50.0, -50.0, -50.0])
 assert np.all(g4.z == 0.0) and np.all(g4.factors == 25.0)
 
@@ -89,11 +90,10 @@ for j in range(1, 5):
 ratio_4 = g4.dC_db[0] / g4.dC_db[3]
 print(f"dC/db_1 / dC/db_4 = {ratio_4:.1f} = 25^{np.log(ratio_4) / np.log(25.0):.4f}")
 
-# numbers the text below states
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the chapter's numbers, dC/db_1 = (1/4) 25^3 dC/da_4 = 3906.25 dC/da_4, i.e.
+# 15625 x dC/db_4; glue the ratio the text below states
 glue("ratio_first_last_4", ratio_4)
-
-# %%
-# The chapter's numbers, checked: dC/db_1 = (1/4) 25^3 dC/da_4 = 3906.25 dC/da_4, i.e. 15625 x dC/db_4.
 assert g4.dC_db[0] == 0.25 * 25.0**3 == 3906.25
 assert g4.dC_db[3] == 0.25
 assert ratio_4 == 25.0**3 == 15625.0
@@ -122,14 +122,18 @@ for L in (4, 10, 30, 100, 300, 1000):
     first = format_signed_log10(g.sign_dC_db[0], g.log10_abs_dC_db[0])
     ratio = format_signed_log10(1.0, g.log10_ratio_first_last)
     print(f"{L:4d}   {first:>26}   {ratio:>17}   {g.log10_ratio_first_last:12.4f}")
-    assert abs(g.log10_ratio_first_last - (L - 1) * LOG10_25) < 1e-9 * L
 
-# numbers the text above states: the digits of dC/db_1 / dC/db_L at depth 1000 (the last row)
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: every row grows by exactly log10 25 per layer; glue the number of digits of the ratio at
+# depth 1000 (the last row), which the text above states
+for L in (4, 10, 30, 100, 300, 1000):
+    g = gradients(exploding_chain(depth=L), method="backprop")
+    assert abs(g.log10_ratio_first_last - (L - 1) * LOG10_25) < 1e-9 * L
 glue("ratio_digits_1000", int(np.floor(g.log10_ratio_first_last)) + 1)
 
 # %% [markdown]
 # The last column grows by exactly $\log_{10} 25 \approx 1.398$ per layer: an exponential in
-# depth, as the `assert` in the cell checks for every row.
+# depth.
 #
 # ## 4.3 What floating point makes of it
 #
@@ -192,19 +196,20 @@ def log_space_first_gradient(g):
 depths = np.arange(1, DEPTH + 1)
 log_explode = log_space_first_gradient(g_explode)
 log_typical = log_space_first_gradient(g_typical)
-# The cumulative sums agree with chapter5.chain run afresh on shorter chains:
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the cumulative sums agree with chapter5.chain run afresh on shorter chains; glue the
+# typical chain's average fall per layer, which the caption of Figure 4.1 states
 for L in (1, 4, 29, 221, 1000):
     assert abs(log_explode[L - 1] - gradients(explode.first(L)).log10_abs_dC_db[0]) < 1e-9
     assert abs(log_typical[L - 1] - gradients(typical.first(L)).log10_abs_dC_db[0]) < 1e-9
-
-# numbers the text below states: the typical chain's average fall per layer
 glue("typical_fall_per_layer", 1 / geo_mean)
 
 # %% [markdown]
 # Now find, for each dtype, the first depth at which the naive product is no longer an ordinary
 # float: `inf` for the exploding chain; subnormal and then exactly 0 for the typical chain. Beside
 # each we put the depth at which the exact log-space value crosses the dtype's limit: the two must
-# agree, and the `assert`s check that they do.
+# agree.
 
 
 # %%
@@ -232,17 +237,23 @@ for dtype in (np.float32, np.float64):
     print(f"{' ' * len(name)}  typical chain turns subnormal at depth {subnormal} "
           f"and becomes exactly 0 at depth {zero} (exact value passes "
           f"half of {lim['subnormal']:.3e} at depth {predicted_zero})")
-    assert overflow == predicted_overflow
-    # subnormals carry few digits, so rounding may shift the last step to 0 by a layer or two
-    assert abs(subnormal - predicted_subnormal) <= 1 and abs(zero - predicted_zero) <= 2
-    # before breaking, the naive product is the right number (float32 to its ~7 digits)
-    ok = slice(0, overflow - 1)
-    rtol = 1e-5 if dtype is np.float32 else 1e-12
-    assert np.allclose(np.log10(naive_explode[ok].astype(float)), log_explode[ok], rtol=rtol)
-    breaks[name] = {"overflow": overflow, "zero": zero}
+    breaks[name] = {"overflow": overflow, "zero": zero, "subnormal": subnormal,
+                    "predicted": (predicted_overflow, predicted_subnormal, predicted_zero),
+                    "naive_explode": naive_explode}
 
-# numbers the text below states
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the naive products break where the exact values leave the range (subnormals carry few
+# digits, so rounding may shift the last step to 0 by a layer or two); before breaking, the naive
+# product is the right number (float32 to its ~7 digits); glue the depths the text below states
 for name, depth_at in breaks.items():
+    predicted_overflow, predicted_subnormal, predicted_zero = depth_at["predicted"]
+    assert depth_at["overflow"] == predicted_overflow
+    assert abs(depth_at["subnormal"] - predicted_subnormal) <= 1
+    assert abs(depth_at["zero"] - predicted_zero) <= 2
+    ok = slice(0, depth_at["overflow"] - 1)
+    rtol = 1e-5 if name == "float32" else 1e-12
+    naive = depth_at["naive_explode"][ok].astype(float)
+    assert np.allclose(np.log10(naive), log_explode[ok], rtol=rtol)
     glue(f"{name}_overflow_depth", depth_at["overflow"])
     glue(f"{name}_zero_depth", depth_at["zero"])
 
@@ -260,9 +271,12 @@ for label, g in (("exploding", g_explode), ("typical", g_typical)):
     text = format_signed_log10(g.sign_dC_db[0], g.log10_abs_dC_db[0])
     print(f"{label:>9} chain, depth {DEPTH}: float64 field dC_db[0] = {float(g.dC_db[0])!s:>4}, "
           f"log-space readout = {text}")
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the plain float64 fields really have overflowed and underflowed
 assert np.isinf(g_explode.dC_db[0]) and g_typical.dC_db[0] == 0.0
 
-# %% mystnb={"image": {"alt": "Line plot of the first-layer gradient |dC/db1| against chain depth L from 1 to 1000, on a log axis spanning more than two thousand decades: the exploding chain climbs as a straight line to above 10^1200, the typical chain falls, slightly jagged, to below 10^-1000. Dashed horizontal lines mark the largest and smallest numbers of float64 and float32, a thin band around 10^0, and crosses mark where the naive products become inf or 0: float32 within the first few dozen layers, float64 after a few hundred."}}
+# %% mystnb={"image": {"alt": "Line plot of the first-layer gradient |dC/db1| against chain depth L from 1 to 1000, on a log axis spanning more than two thousand decades: the exploding chain climbs as a straight line to above 10^1200, the typical chain falls, slightly jagged, to below 10^-1000. A light blue band marks the range of float64, from 10^-324 to 10^308, about a quarter of the axis; inside it a narrow orange band marks the range of float32, from 10^-45 to 10^38. Their limits are labelled in the right margin. Crosses mark where the naive products become inf or 0: float32 within the first few dozen layers, float64 after a few hundred."}}
 # The picture: exact magnitudes (log space) against the ranges of the two dtypes.
 lim64, lim32 = limits["float64"], limits["float32"]
 magnitude_vs_depth_figure(
@@ -289,14 +303,26 @@ magnitude_vs_depth_figure(
     },
 )
 
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: glue how many decades each format's range covers, and float64's share of the plotted
+# span, which the caption states
+decades = {name: np.log10(lim["max"]) - np.log10(lim["subnormal"]) for name, lim in limits.items()}
+glue("float64_decades", decades["float64"])
+glue("float32_decades", decades["float32"])
+glue("float64_share_of_axis", decades["float64"] / (log_explode.max() - log_typical.min()))
+
 # %% [markdown]
 # *Figure 4.1 — The first-layer gradient $|\partial C/\partial b_1|$ against the depth of the
 # chain, on a logarithmic vertical axis running from about $10^{-1100}$ to $10^{+1400}$. The
 # exploding chain (vermillion) climbs in a straight line, a factor 25 per layer; the typical chain
 # (green) falls, jagged, by a factor of about
-# <span data-glue="typical_fall_per_layer:.1f">10.5</span> per layer on average. Dashed
-# horizontal lines mark the largest and smallest positive numbers of float64 (blue) and float32
-# (orange): a thin band around $10^0$. Crosses mark the depths at which the naive products in each dtype turned into
+# <span data-glue="typical_fall_per_layer:.1f">10.5</span> per layer on average. The shaded
+# bands are the ranges of the two formats, from the smallest positive number to the largest
+# (dashed lines, labelled on the right). float64 (blue) covers about
+# <span data-glue="float64_decades:.0f">632</span> decades, about
+# <span data-glue="float64_share_of_axis:.0%">26%</span> of the span the two curves reach by
+# depth 1000; float32 (orange) only <span data-glue="float32_decades:.0f">83</span>, a thin band
+# around $10^0$. Crosses mark the depths at which the naive products in each format turned into
 # inf or 0. The curves themselves are computed from logarithms and run on to depth 1000.*
 #
 # ## 4.4 The unstable gradient problem
@@ -312,36 +338,70 @@ magnitude_vs_depth_figure(
 # There *is* a perfectly balanced sigmoid chain: every $w_j = 4$ and every $z_j = 0$, so every
 # factor is $4\cdot\tfrac14 = 1$ (`balanced_chain`). Below, the speed of every layer in four chains
 # of depth 20: balanced, exploding, typical, and the balanced chain with its weights raised by
-# just 1 %.
+# just 1 % (biases left as they were).
+#
+# **Before you read on, predict:** in that last chain, does layer 1 learn faster or slower than
+# layer 20? Each weight is a little *larger* than in the balanced chain, which might suggest a
+# mild explosion.
 
-# %% mystnb={"image": {"alt": "Learning speed |dC/db_j| on a log axis against layer j from 1 to 20 for four chains of depth 20. The balanced chain is a flat line at 1/4 and the chain with 1 % larger weights lies just below it; the exploding chain is highest at layer 1, more than 10^20 times above the flat line, and falls in a straight line to meet it at layer 20, while the typical chain is lowest at layer 1, more than 10^20 times below, and climbs unevenly to layer 20."}}
+# %% mystnb={"image": {"alt": "Two panels against layer j from 1 to 20 for four chains of depth 20. Top: learning speed |dC/db_j| on a log axis. The balanced chain (black) is a flat line at 1/4, and the chain with 1 % larger weights (pink) lies on top of it at this scale; the exploding chain (vermillion) is highest at layer 1, more than 10^20 times above the flat line, and falls in a straight line to meet it at layer 20, while the typical chain (green) is lowest at layer 1, more than 10^20 times below, and climbs unevenly to layer 20. Bottom: the speeds of the 1 % chain divided by the balanced chain's, on a linear axis from about 0.8 to 1: a shallow U, 0.85 at layer 1, lowest at about 0.81 near layer 9 and rising to 0.96 at layer 20, below the flat line at 1 everywhere."}}
 PROFILE_DEPTH = 20
 bal20 = balanced_chain(PROFILE_DEPTH)
 nudged20 = Chain(bal20.w * 1.01, bal20.b, bal20.a0)  # weights +1 %, biases untouched
+g_nudged20 = gradients(nudged20)
 profiles = {
     "balanced: w = 4, every z = 0": gradients(bal20).log10_abs_dC_db,
     "exploding: w = 100, every z = 0": gradients(exploding_chain(PROFILE_DEPTH)).log10_abs_dC_db,
     "typical: N(0, 1), seed 1": gradients(typical.first(PROFILE_DEPTH)).log10_abs_dC_db,
-    "balanced chain, weights +1 %": gradients(nudged20).log10_abs_dC_db,
+    "nudged: balanced, weights +1 %": g_nudged20.log10_abs_dC_db,
 }
 for label, prof in profiles.items():
-    print(f"{label:>34}: |dC/db_1| / |dC/db_20| = "
+    print(f"{label:>32}: |dC/db_1| / |dC/db_20| = "
           f"{format_signed_log10(1.0, prof[0] - prof[-1])}")
+# the nudged chain's speeds relative to the balanced chain's, and why: z_j drifts away from 0
+relative = 10.0 ** (profiles["nudged: balanced, weights +1 %"]
+                    - profiles["balanced: w = 4, every z = 0"])
+print("nudged / balanced speed, layers 1, 5, 10, 15, 20:",
+      ", ".join(f"{relative[j - 1]:.3f}" for j in (1, 5, 10, 15, 20)))
+print("nudged chain's z_j, layers 1, 5, 10, 15, 20:    ",
+      ", ".join(f"{g_nudged20.z[j - 1]:.3f}" for j in (1, 5, 10, 15, 20)))
+layer_profile_figure(profiles, relative_to="balanced: w = 4, every z = 0",
+                     zoom=("nudged: balanced, weights +1 %",))
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: the balanced chain is exactly balanced; the nudged chain is slower everywhere, with its
+# lowest relative speed inside the chain; glue the numbers the caption states
 assert np.all(gradients(bal20).dC_db == 0.25) and np.all(gradients(bal20).factors == 1.0)
-assert profiles["balanced chain, weights +1 %"][0] < profiles["balanced chain, weights +1 %"][-1]
-# numbers the caption states
-glue("nudged20_ratio", 10 ** (profiles["balanced chain, weights +1 %"][0]
-                              - profiles["balanced chain, weights +1 %"][-1]))
-layer_profile_figure(profiles)
+assert np.all(relative < 1.0) and 1 < int(np.argmin(relative)) + 1 < PROFILE_DEPTH
+assert (round(relative[0], 2), round(relative.min(), 2), round(relative[-1], 2)) == (
+    0.85, 0.81, 0.96)  # the alt text repeats these
+first_factor_below_1 = int(np.flatnonzero(g_nudged20.factors < 1.0)[0]) + 1
+assert np.all(g_nudged20.factors[: first_factor_below_1 - 1] > 1.0)
+glue("nudged20_ratio", relative[0] / relative[-1])
+glue("nudged20_rel_first", relative[0])
+glue("nudged20_rel_last", relative[-1])
+glue("nudged20_rel_min", relative.min())
+glue("nudged20_rel_min_layer", int(np.argmin(relative)) + 1)
+glue("nudged20_first_factor_below_1", first_factor_below_1)
+glue("nudged20_z_last", g_nudged20.z[-1])
 
 # %% [markdown]
-# *Figure 4.2 — Learning speed $|\partial C/\partial b_j|$ of each layer $j = 1..20$ (log scale)
-# for four chains of depth 20. The balanced chain is a flat line at $1/4$: every layer learns
-# equally fast. The exploding chain rises steeply toward layer 1 (a factor 25 per layer), the
-# typical chain falls steeply toward layer 1. The balanced chain with 1 % larger weights lies just
-# below the flat line and already tilts a little: its ratio printed above,
-# <span data-glue="nudged20_ratio:.3f">0.888</span>, is below 1, and
-# Figure 4.3 follows where that tilt leads.*
+# *Figure 4.2 — Top: learning speed $|\partial C/\partial b_j|$ of each layer $j = 1..20$ (log
+# scale) for four chains of depth 20, in the colours of Figure 4.1. The balanced chain (black)
+# is a flat line at $1/4$: every layer learns equally fast. The exploding chain rises steeply
+# toward layer 1 (a factor 25 per layer), the typical chain falls steeply toward layer 1. The
+# chain with 1 % larger weights (pink) cannot be told from the balanced one at this scale.
+# Bottom: its speeds divided by the balanced chain's, on a linear scale, where the difference
+# shows. Every layer learns more slowly, and not evenly: layer 1 at
+# <span data-glue="nudged20_rel_first:.2f">0.85</span> of the balanced speed, layer
+# <span data-glue="nudged20_rel_min_layer:d">9</span> at only
+# <span data-glue="nudged20_rel_min:.2f">0.81</span>, layer 20 at
+# <span data-glue="nudged20_rel_last:.2f">0.96</span>. With the biases left alone, $z_j$ creeps
+# away from 0 layer by layer (to <span data-glue="nudged20_z_last:.2f">0.43</span> at layer 20),
+# so the factors start just above 1 and fall below 1 from layer
+# <span data-glue="nudged20_first_factor_below_1:d">9</span> on. Layer 1 ends up learning
+# <span data-glue="nudged20_ratio:.3f">0.888</span> times as fast as layer 20: slower, despite
+# the larger weights. Figure 4.3 follows where this leads in deeper chains.*
 #
 # How fragile is the balance? Take the balanced chain and change its weights a little, in three
 # ways, and follow the ratio $|\partial C/\partial b_1| / |\partial C/\partial b_L|$ (1 means
@@ -368,47 +428,50 @@ bal = balanced_chain(DEPTH)
 eta = np.random.default_rng(0).standard_normal(DEPTH)
 families = {
     "balanced (w = 4, every z = 0)": bal,
-    "w = 4.04, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 + EPS)),
-    "w = 3.96, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 - EPS)),
-    "w = 4.04, biases unchanged": Chain(np.full(DEPTH, 4 * (1 + EPS)), bal.b, bal.a0),
-    "w = 3.96, biases unchanged": Chain(np.full(DEPTH, 4 * (1 - EPS)), bal.b, bal.a0),
-    "w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged": Chain(4 * (1 + EPS * eta), bal.b, bal.a0),
+    "re-tuned: w = 4.04, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 + EPS)),
+    "re-tuned: w = 3.96, biases re-tuned so z = 0": exploding_chain(DEPTH, w=4 * (1 - EPS)),
+    "nudged: w = 4.04, biases unchanged": Chain(np.full(DEPTH, 4 * (1 + EPS)), bal.b, bal.a0),
+    "nudged: w = 3.96, biases unchanged": Chain(np.full(DEPTH, 4 * (1 - EPS)), bal.b, bal.a0),
+    "jitter: w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged": Chain(4 * (1 + EPS * eta), bal.b, bal.a0),
 }
 ratios = {label: first_to_last_log10_ratio(c) for label, c in families.items()}
 for label, r in ratios.items():
     print(f"{label:>48}: depth 100 {format_signed_log10(1.0, r[99]):>10},"
           f"  depth 1000 {format_signed_log10(1.0, r[-1]):>10}")
-# spot checks against chapter5.chain run afresh on the prefix chains
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: spot checks against chapter5.chain run afresh on the prefix chains; the balanced chain
+# stays at 0 and the re-tuned chains follow (1 +- 0.01)^(L-1) exactly; glue the decades gained (+)
+# or lost (-) by depth 1000, which the caption states
 for label, c in families.items():
     for L in (2, 100, 1000):
         assert abs(ratios[label][L - 1] - gradients(c.first(L)).log10_ratio_first_last) < 1e-9
 assert np.max(np.abs(ratios["balanced (w = 4, every z = 0)"])) < 1e-10  # 0 up to rounding of logs
-for sign, label in ((+1, "w = 4.04, biases re-tuned so z = 0"),
-                    (-1, "w = 3.96, biases re-tuned so z = 0")):
+for sign, label in ((+1, "re-tuned: w = 4.04, biases re-tuned so z = 0"),
+                    (-1, "re-tuned: w = 3.96, biases re-tuned so z = 0")):
     exact = (depths - 1) * np.log10(1 + sign * EPS)
     assert np.allclose(ratios[label], exact, rtol=1e-9, atol=1e-12)
+glue("retuned_up_decades_1000", ratios["re-tuned: w = 4.04, biases re-tuned so z = 0"][-1])
+glue("retuned_down_decades_1000", -ratios["re-tuned: w = 3.96, biases re-tuned so z = 0"][-1])
+glue("unchanged_up_decades_1000", -ratios["nudged: w = 4.04, biases unchanged"][-1])
+glue("unchanged_down_decades_1000", -ratios["nudged: w = 3.96, biases unchanged"][-1])
+glue("jitter_decades_1000", -ratios["jitter: w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged"][-1])
 
-# numbers the caption states: decades gained (+) or lost (-) by depth 1000
-glue("retuned_up_decades_1000", ratios["w = 4.04, biases re-tuned so z = 0"][-1])
-glue("retuned_down_decades_1000", -ratios["w = 3.96, biases re-tuned so z = 0"][-1])
-glue("unchanged_up_decades_1000", -ratios["w = 4.04, biases unchanged"][-1])
-glue("unchanged_down_decades_1000", -ratios["w = 3.96, biases unchanged"][-1])
-glue("jitter_decades_1000", -ratios["w_j = 4(1 + 0.01 η_j), seed 0, biases unchanged"][-1])
-
-# %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter (dotted) drifts down only a few decades."}}
+# %% mystnb={"image": {"alt": "The ratio |dC/db1| / |dC/db_L| on a log axis against depth L up to 1000 for six chains. The balanced chain stays flat at 1; with biases re-tuned, weights 1 % larger or smaller give straight lines ending about four decades above or below 1; with biases unchanged, both 1 % larger and 1 % smaller weights fall steeply, by dozens of decades, and random 1 % jitter drifts down only a few decades. Colours: black balanced, blue re-tuned, pink biases unchanged (as the 1 % chain of Figure 4.2), light blue jitter; dashed lines are the 1 % smaller weights."}}
 balance_figure(depths, ratios)
 
 # %% [markdown]
 # *Figure 4.3 — How far layer 1's speed drifts from layer $L$'s, $|\partial C/\partial b_1| /
 # |\partial C/\partial b_L|$ on a log scale, against depth $L$ up to 1000. The balanced chain
-# stays at exactly 1 ($10^0$). Re-tuning the biases keeps every $z_j = 0$, and a 1 % change of
+# stays at exactly 1 ($10^0$, black). Re-tuning the biases (blue) keeps every $z_j = 0$, and a 1 % change of
 # the weights makes the ratio grow or shrink as a straight line: exponentially, up
 # <span data-glue="retuned_up_decades_1000:.1f">4.3</span> decades (larger weights) or down
 # <span data-glue="retuned_down_decades_1000:.1f">4.4</span> (smaller) by depth 1000. Leaving the
-# biases alone is far worse: both a 1 % increase and a 1 % decrease of the weights make the
+# biases alone (pink, the colour of the 1 % chain of Figure 4.2; dashed: smaller weights) is far
+# worse: both a 1 % increase and a 1 % decrease of the weights make the
 # gradient vanish, by <span data-glue="unchanged_up_decades_1000:.0f">46</span> and
 # <span data-glue="unchanged_down_decades_1000:.0f">38</span> decades respectively. Random 1 %
-# jitter (seed 0) loses <span data-glue="jitter_decades_1000:.1f">3.6</span> decades.*
+# jitter (seed 0, light blue) loses <span data-glue="jitter_decades_1000:.1f">3.6</span> decades.*
 #
 # Why do *both* directions of case 2 vanish? Follow the forward pass. With equal weights and
 # biases, $z_{j+1} = w\,\sigma(z_j) + b$ is the same map applied over and over, and its slope is
@@ -420,7 +483,7 @@ balance_figure(depths, ratios)
 # stable, its slope is less than 1: every layer shrinks the gradient by that slope.
 
 # %%
-for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
+for label in ("nudged: w = 4.04, biases unchanged", "nudged: w = 3.96, biases unchanged"):
     c = families[label]
     g = gradients(c, method="backprop")
     z_star = g.z[-1]
@@ -428,7 +491,16 @@ for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
     per_layer = (ratios[label][-1] - ratios[label][-101]) / 100  # slope of the last 100 layers
     print(f"{label}: z settles at {z_star:+.4f}; slope w sigma'(z*) = {slope:.4f}; "
           f"log10 of it {np.log10(slope):.5f} vs measured {per_layer:.5f} per layer")
-    assert abs(g.z[-1] - g.z[-2]) < 1e-12  # really a fixed point
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: both chains really reach a fixed point, whose slope is below 1 and is the measured
+# loss per layer
+for label in ("nudged: w = 4.04, biases unchanged", "nudged: w = 3.96, biases unchanged"):
+    c = families[label]
+    g = gradients(c, method="backprop")
+    slope = c.w[-1] * float(sigmoid_prime(g.z[-1]))
+    per_layer = (ratios[label][-1] - ratios[label][-101]) / 100
+    assert abs(g.z[-1] - g.z[-2]) < 1e-12
     assert slope < 1 and abs(np.log10(slope) - per_layer) < 1e-9
 
 # %% [markdown]
@@ -438,6 +510,17 @@ for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
 # to be 1 along the whole chain, and nothing in gradient descent on a sigmoid network steers
 # the weights and biases there. So deep sigmoid chains are almost always out of balance, and
 # notebook 05 shows that the imbalance almost always goes the vanishing way.
+#
+# ## Key takeaways
+#
+# * Choosing $w_j = 100$ and biases that put every $z_j$ at 0 makes every factor 25: the gradient
+#   of layer 1 is $25^{L-1}$ times that of layer $L$, an **exploding** gradient.
+# * Such products leave the range of floating-point numbers quickly (float32 after a few dozen
+#   layers, float64 after a few hundred), so they must be computed as logarithms.
+# * Vanishing and exploding are two faces of one **unstable gradient problem**: the early layer's
+#   gradient is a product of one factor per later layer, and only a balance of all of them keeps
+#   it near 1. That balance is a knife edge: a 1 % change of the weights already upsets it, and
+#   without re-tuned biases in both directions it goes the vanishing way.
 #
 # ## Exercises
 #
@@ -458,13 +541,18 @@ for label in ("w = 4.04, biases unchanged", "w = 3.96, biases unchanged"):
 # </details>
 
 # %% tags=["hide-input"]
+p95_by_k = {}
 print(" k   max sigma_k'   log10 |dC/db_1 / dC/db_30| over 200 N(0,1) chains: 5%, median, 95%")
 for k in (1, 4, 8):
     r = [gradients(Chain(k * c.w, k * c.b, c.a0)).log10_ratio_first_last
          for c in (typical_chain(30, seed=s) for s in range(200))]
     p5, p50, p95 = np.percentile(r, [5, 50, 95])
     print(f"{k:2d}   {k / 4:11.2f}   {p5:9.2f} {p50:9.2f} {p95:9.2f}")
-    assert p95 < -10  # every k: layer 1 at least ten decades slower in 95 % of the chains
+    p95_by_k[k] = p95
+
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: for every k, layer 1 is at least ten decades slower in 95 % of the chains
+assert max(p95_by_k.values()) < -10
 
 # %% [markdown]
 # **Exercise 4.2.** GPUs often train in half precision, `float16` (largest value 65504). At what
@@ -488,9 +576,10 @@ naive16 = naive_first_gradient(gradients(exploding_chain(depth=8)), np.float16)
 measured = first_depth(np.isinf(naive16))
 print(f"float16 largest value {half_max:.0f}; predicted overflow at depth {predicted}, "
       f"measured {measured}")
-assert predicted == measured == 5
 
-# numbers the solution above states
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: prediction and experiment agree; glue the numbers the solution above states
+assert predicted == measured == 5
 glue("float16_depth_bound", depth_bound)
 glue("float16_overflow_depth", predicted)
 
@@ -516,8 +605,12 @@ for L in (10, 100, 1000):
     g_edge = gradients(exploding_chain(depth=L, w=4 * (1 + eps_max)), method="backprop")
     print(f"L = {L:4d}: epsilon_max = {eps_max:.5f}; ratio at that epsilon = "
           f"{10 ** g_edge.log10_ratio_first_last:.6f}")
-    assert abs(g_edge.log10_ratio_first_last - 1.0) < 1e-9
 
-# numbers the solution above states, in percent
+# %% tags=["remove-input"] jupyter={"source_hidden": true}
+# Check: at epsilon_max the ratio is exactly 10; glue the numbers the solution above states, in
+# percent
+for L, eps_max in eps_max_by_depth.items():
+    g_edge = gradients(exploding_chain(depth=L, w=4 * (1 + eps_max)), method="backprop")
+    assert abs(g_edge.log10_ratio_first_last - 1.0) < 1e-9
 glue("eps_max_10_pct", 100 * eps_max_by_depth[10])
 glue("eps_max_1000_pct", 100 * eps_max_by_depth[1000])

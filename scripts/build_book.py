@@ -61,7 +61,7 @@ class BuildError(RuntimeError):
 def input_files() -> list[Path]:
     """Every file whose change should trigger a rebuild."""
     files = [ROOT / name for name in ("_config.yml", "_toc.yml", "web/package-lock.json")]
-    files += sorted(ROOT.glob("*.md"))
+    files += sorted(ROOT.glob("*.md")) + sorted(ROOT.glob("*.bib"))
     files += sorted((ROOT / "notebooks").glob("*.ipynb"))
     files += sorted((ROOT / "chapter5" / "js").glob("*.js"))
     files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py",

@@ -54,13 +54,64 @@ def _new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
+#: The colour each kind of chain has in every figure of notebook 04 (labels are matched by their
+#: first word: "exploding chain ...", "typical: ...").
+CHAIN_COLOURS: dict[str, str] = {
+    "exploding": PALETTE["vermillion"],
+    "typical": PALETTE["green"],
+    "balanced": INK,
+    "nudged": PALETTE["purple"],  # the balanced chain's weights changed, its biases not
+    "re-tuned": PALETTE["blue"],  # the balanced chain's weights changed, biases re-tuned to z = 0
+    "jitter": PALETTE["sky"],  # random changes of the balanced chain's weights
+}
+#: Floating-point formats: the colour of their range in Figure 4.1.
+DTYPE_COLOURS: dict[str, str] = {"float64": PALETTE["blue"], "float32": PALETTE["orange"]}
+
+
+def _colours(labels: list[str], colours: Mapping[str, str] | None) -> list[str]:
+    """One colour per label: from ``colours``, else by the label's first word, else cycled."""
+    out = []
+    fallback = [c for c in [INK] + CYCLE if c not in CHAIN_COLOURS.values()] or CYCLE
+    for k, label in enumerate(labels):
+        if colours is not None:
+            if label not in colours:
+                raise ValueError(f"colours has no entry for the curve {label!r}")
+            out.append(colours[label])
+            continue
+        first = label.split()[0].strip(":,").lower() if label.split() else ""
+        out.append(CHAIN_COLOURS.get(first, fallback[k % len(fallback)]))
+    return out
+
+
+def _spread_labels(ys: list[float], gap: float) -> list[float]:
+    """Move sorted label heights (axes fraction) apart so neighbours are at least ``gap`` apart."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [ys[i] for i in order]
+    for k in range(1, len(placed)):  # push up from the bottom ...
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    top = 1.0 - gap / 2
+    if placed and placed[-1] > top:  # ... then back down from the top if the stack overflowed
+        placed[-1] = top
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(ys)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
+
+
 def magnitude_vs_depth_figure(
     depths: np.ndarray,
     curves: Mapping[str, np.ndarray],
     limits: Mapping[str, float],
     breaks: Mapping[str, tuple[float, float]] | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
-    """log10 |dC/db_1| against chain depth, with the floating-point limits as horizontal lines.
+    """log10 |dC/db_1| against chain depth, against the ranges of the floating-point formats.
+
+    Each format's range (between its limits) is shaded in its colour, its limits are drawn as
+    dashed lines, and the limits are labelled in the right margin, spread apart so that no label
+    covers another, a line or a curve.
 
     Parameters
     ----------
@@ -69,43 +120,68 @@ def magnitude_vs_depth_figure(
     curves : mapping label -> ndarray, shape (n,)
         log10 |dC/db_1| at each depth, computed in log space.
     limits : mapping label -> float
-        log10 of a floating-point limit (largest finite number, smallest subnormal, ...), drawn
-        as a dashed horizontal line. Labels containing "float32" are orange, others blue.
+        log10 of a floating-point limit (largest finite number, smallest subnormal, ...). The
+        label's first word names the format ("float64 largest 1.8e+308"); a format with two
+        limits gets its range shaded.
     breaks : mapping label -> (depth, log10 value), optional
-        Where a naive product in some dtype first became inf or 0; drawn as an "x".
+        Where a naive product in some dtype first became inf or 0; drawn as an "x" with the
+        label beside it, on the side away from the other curve.
+    colours : mapping label -> colour, optional
+        Colour of each curve; by default the kind of chain named by the label's first word
+        (:data:`CHAIN_COLOURS`).
 
     Introduced in ``04-exploding-gradients``.
     """
     depths = _depths(depths)
     curves = _as_curves(depths, curves, "curves")
-    fig, ax = _new_figure((7.6, 4.6))
-    colours = [PALETTE["vermillion"], PALETTE["green"], PALETTE["purple"], PALETTE["sky"]]
-    for k, (label, values) in enumerate(curves.items()):
-        ax.plot(depths, values, color=colours[k % len(colours)], lw=2.2, label=label)
+    fig = Figure(figsize=(8.4, 4.8), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    for colour, (label, values) in zip(_colours(list(curves), colours), curves.items(),
+                                       strict=True):
+        ax.plot(depths, values, color=colour, lw=2.2, label=label, zorder=3)
+    by_dtype: dict[str, list[float]] = {}
     for label, level in limits.items():
-        level = float(level)
-        colour = PALETTE["orange"] if "float32" in label else PALETTE["blue"]
-        ax.axhline(level, color=colour, lw=1.1, ls="--")
-        ax.text(depths[-1], level, label + " ", color=colour, fontsize=7.5, ha="right",
-                va="bottom" if level > 0 else "top")
+        by_dtype.setdefault(label.split()[0] if label.split() else "", []).append(float(level))
+    for dtype, levels in by_dtype.items():
+        colour = DTYPE_COLOURS.get(dtype, PALETTE["grey"])
+        if len(levels) >= 2:  # the narrower range drawn stronger, so it shows inside the wider
+            ax.axhspan(min(levels), max(levels), color=colour,
+                       alpha=0.10 if max(levels) - min(levels) > 200 else 0.30, lw=0, zorder=0)
+        for level in levels:
+            ax.axhline(level, color=colour, lw=1.0, ls="--", zorder=1)
     for label, (depth, value) in (breaks or {}).items():
-        ax.plot([depth], [value], "x", color=INK, ms=9, mew=2)
-        # above the point for large values, below it for small ones: away from the other curve
-        ax.annotate(label, (depth, value), xytext=(8, 8 if value > 0 else -8),
-                    textcoords="offset points", fontsize=7.5, color=INK,
-                    va="bottom" if value > 0 else "top",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
-    ax.axhline(0.0, color=PALETTE["grey"], lw=0.8)
+        ax.plot([depth], [value], "x", color=INK, ms=9, mew=2, zorder=4)
+        # right of the point, above it for large values and below for small ones: away from the
+        # other curve and from the start of the axis, where the curves cross
+        ax.annotate(label, (depth, value), xytext=(9, 7 if value > 0 else -7),
+                    textcoords="offset points", fontsize=8, color=INK,
+                    va="bottom" if value > 0 else "top", zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
+    ax.axhline(0.0, color=PALETTE["grey"], lw=0.8, zorder=1)
     ax.set_xlim(0.0, depths[-1])
+    ax.margins(y=0.04)
     _power_of_ten_axis(ax)
+    fig.canvas.draw()  # fixes the y limits, so that label heights can be placed
+    lo, hi = ax.get_ylim()
+    labels = list(limits)
+    heights = [(float(limits[k]) - lo) / (hi - lo) for k in labels]
+    for label, y, y_text in zip(labels, heights, _spread_labels(heights, 0.055), strict=True):
+        colour = DTYPE_COLOURS.get(label.split()[0] if label.split() else "", PALETTE["grey"])
+        ax.annotate(label, xy=(1.0, y), xycoords="axes fraction", xytext=(1.03, y_text),
+                    textcoords="axes fraction", fontsize=8, color=colour, va="center",
+                    ha="left", annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8,
+                                "shrinkA": 0, "shrinkB": 0})
     ax.set_xlabel("depth L of the chain (number of neurons)")
     ax.set_ylabel("|dC/db₁|  in units of |dC/da_L|  (log scale)")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.95)
-    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.11, top=0.97)
+    fig.subplots_adjust(left=0.11, right=0.79, bottom=0.11, top=0.97)
     return apply_style(fig)
 
 
-def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray]) -> Figure:
+def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray],
+                   colours: Mapping[str, str] | None = None) -> Figure:
     """log10 |dC/db_1 / dC/db_L| against depth L: 0 is "every layer learns at the same speed".
 
     Parameters
@@ -113,16 +189,21 @@ def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray]) -> Figu
     depths : ndarray, shape (n,)
     curves : mapping label -> ndarray, shape (n,)
         log10 of the first-to-last gradient ratio for each chain family.
+    colours : mapping label -> colour, optional
+        Colour of each curve; by default the kind of chain named by the label's first word
+        (:data:`CHAIN_COLOURS`). Curves of the same colour are told apart by their line style.
 
     Introduced in ``04-exploding-gradients``.
     """
     depths = _depths(depths)
     curves = _as_curves(depths, curves, "curves")
     fig, ax = _new_figure((7.6, 4.4))
-    styles = ["-", "-", "--", "-", "--", ":", "-."]
+    palette = _colours(list(curves), colours)
+    styles = ["-", "--", "-.", ":"]
     for k, (label, values) in enumerate(curves.items()):
-        ax.plot(depths, values, color=([INK] + CYCLE)[k % (len(CYCLE) + 1)],
-                ls=styles[k % len(styles)], lw=2, label=label)
+        same_colour_before = palette[:k].count(palette[k])  # solid first, then dashed, ...
+        ax.plot(depths, values, color=palette[k], ls=styles[same_colour_before % len(styles)],
+                lw=2, label=label)
     ax.set_xlim(0.0, depths[-1])
     _power_of_ten_axis(ax)
     ax.set_xlabel("depth L of the chain")
@@ -132,15 +213,30 @@ def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray]) -> Figu
     return apply_style(fig)
 
 
-def layer_profile_figure(curves: Mapping[str, np.ndarray]) -> Figure:
+def layer_profile_figure(
+    curves: Mapping[str, np.ndarray],
+    colours: Mapping[str, str] | None = None,
+    relative_to: str | None = None,
+    zoom: tuple[str, ...] = (),
+) -> Figure:
     """log10 |dC/db_j| against layer j = 1..L for a few chains of the same depth L.
 
-    The learning speed of each layer, side by side: flat means balanced.
+    The learning speed of each layer, side by side: flat means balanced. With ``relative_to``
+    a second panel underneath divides the ``zoom`` curves by the ``relative_to`` curve, layer by
+    layer, on a linear axis: a difference of a few per cent that is invisible on the log axis
+    above becomes visible there.
 
     Parameters
     ----------
     curves : mapping label -> ndarray, shape (L,)
         log10 |dC/db_j| for j = 1..L (index j - 1), all of the same length L >= 2.
+    colours : mapping label -> colour, optional
+        Colour of each curve; by default the kind of chain named by the label's first word
+        (:data:`CHAIN_COLOURS`), the same colours as Figure 4.1.
+    relative_to : str, optional
+        Label of the reference curve of the lower panel.
+    zoom : tuple of str
+        Labels of the curves the lower panel shows relative to the reference.
 
     Introduced in ``04-exploding-gradients``.
     """
@@ -149,19 +245,54 @@ def layer_profile_figure(curves: Mapping[str, np.ndarray]) -> Figure:
     first = np.asarray(next(iter(curves.values())), dtype=float)
     layers = np.arange(1, first.size + 1, dtype=float)
     curves = _as_curves(layers, curves, "curves")
-    fig, ax = _new_figure((7.6, 4.0))
-    markers = ["o", "s", "^", "D", "v", "P"]
-    for k, (label, values) in enumerate(curves.items()):
-        ax.plot(layers, values, marker=markers[k % len(markers)], ms=4, lw=1.5,
-                color=([INK] + CYCLE)[k % (len(CYCLE) + 1)], label=label)
+    if relative_to is not None:
+        if relative_to not in curves:
+            raise ValueError(f"relative_to must be one of the curves' labels; got {relative_to!r}")
+        missing = [k for k in zoom if k not in curves]
+        if not zoom or missing:
+            raise ValueError("zoom must name at least one curve, each one of the curves' labels; "
+                             f"unknown: {missing}")
+    elif zoom:
+        raise ValueError("zoom needs relative_to: the curve the zoomed curves are divided by")
+    palette = dict(zip(curves, _colours(list(curves), colours), strict=True))
+    markers = dict(zip(curves, ["o", "s", "^", "D", "v", "P"] * len(curves), strict=False))
+    fig = Figure(figsize=(7.6, 5.6 if relative_to else 4.0), dpi=100)
+    FigureCanvasAgg(fig)
+    if relative_to is None:
+        ax = fig.subplots()
+        axes = [ax]
+    else:
+        ax, ax_rel = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 1]})
+        axes = [ax, ax_rel]
+    for label, values in curves.items():
+        ax.plot(layers, values, marker=markers[label], ms=4, lw=1.5, color=palette[label],
+                label=label)
     ax.set_xlim(0.5, layers[-1] + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _power_of_ten_axis(ax)
-    ax.set_xlabel("layer j (1 = first, nearest the input)")
-    ax.set_ylabel("|dC/db_j|  in units of |dC/da_L|  (log scale)")
+    ax.set_ylabel("|dC/db_j|  in units of |dC/da_L|\n(log scale)")
     ax.legend(loc="best", fontsize=8, framealpha=0.95)
-    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.12, top=0.97)
+    if relative_to is not None:
+        ref = curves[relative_to]
+        ax_rel.plot(layers, np.ones_like(layers), color=palette[relative_to], lw=1.5,
+                    marker=markers[relative_to], ms=4, label=relative_to)
+        for label in zoom:
+            ratio = 10.0 ** (curves[label] - ref)
+            ax_rel.plot(layers, ratio, marker=markers[label], ms=4, lw=1.5, color=palette[label],
+                        label=label)
+        ax_rel.set_ylabel(f"speed ÷ {relative_to.split(':')[0]}\n(linear scale)")
+        ax_rel.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.2f}"))
+        ax_rel.margins(y=0.15)
+    axes[-1].set_xlabel("layer j (1 = first, nearest the input)")
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.09 if relative_to else 0.12, top=0.97,
+                        hspace=0.08)
     return apply_style(fig)
 
 
-__all__ = ["balance_figure", "layer_profile_figure", "magnitude_vs_depth_figure"]
+__all__ = [
+    "CHAIN_COLOURS",
+    "DTYPE_COLOURS",
+    "balance_figure",
+    "layer_profile_figure",
+    "magnitude_vs_depth_figure",
+]
