@@ -12,6 +12,7 @@ checks whole notebooks under a second kernel; these cover more kernels for the c
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,9 @@ def _real_mnist() -> bool:
     return d is not None and all((Path(d) / f).is_file() for f in IDX_FILES)
 
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not _real_mnist(), reason=f"real MNIST not available: set {MNIST_DIR_ENV}"),
-]
+needs_mnist = pytest.mark.skipif(not _real_mnist(),
+                                 reason=f"real MNIST not available: set {MNIST_DIR_ENV}")
+ROOT = Path(__file__).resolve().parents[1]
 
 _SETUP = """
 import numpy as np
@@ -78,6 +78,8 @@ def kernels() -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
+@needs_mnist
 @pytest.mark.parametrize("piece", [NOTEBOOK_06_TRAINING, NOTEBOOK_02_PLATEAU],
                          ids=["06-tanh-relu-500-steps", "02-exercise-2.3-plateau"])
 def test_long_training_prints_the_same_under_every_kernel(kernels: dict[str, str],
@@ -88,3 +90,19 @@ def test_long_training_prints_the_same_under_every_kernel(kernels: dict[str, str
     for kernel, text in printed.items():
         assert text == printed[default], (
             f"{kernel} prints differently from {default}:\n{text}\nversus\n{printed[default]}")
+
+
+def test_ci_checks_the_notebooks_again_under_a_second_kernel() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    after = ci[ci.index("\nmake test"):]  # the second run comes after the README's command
+    assert re.search(r'^SECOND_KERNEL="\$\{CHAPTER5_SECOND_KERNEL:-Prescott\}"', after, re.M)
+    assert re.search(r'^OPENBLAS_CORETYPE="\$SECOND_KERNEL" \S*python -m pytest notebooks/$',
+                     after, re.M)
+
+
+def test_the_second_kernel_really_differs_here() -> None:
+    # if this machine's OpenBLAS loads Prescott's kernels at all, they are not the default ones
+    found = available()
+    if "Katmai" not in found:  # OpenBLAS names the kernels OPENBLAS_CORETYPE=Prescott loads so
+        pytest.skip(f"OPENBLAS_CORETYPE=Prescott loads no separate kernel here ({found})")
+    assert found["Katmai"] == "Prescott" and next(iter(found)) != "Katmai"
