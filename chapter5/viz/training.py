@@ -24,7 +24,7 @@ from chapter5.experiments import (
     SpeedsDuringTraining,
     sizes_for,
 )
-from chapter5.viz.style import CYCLE, INK, PALETTE, apply_style
+from chapter5.viz.style import CYCLE, INK, PALETTE, apply_style, layer_colour
 
 SPEED_LABEL = r"speed of learning $\|\partial C/\partial b^l\|$ (log scale)"
 
@@ -49,33 +49,49 @@ def plot_speeds_during_training(
     *,
     ax: Axes | None = None,
     show_book: bool = True,
+    legend: bool = True,
 ) -> Figure:
     """Speed of each hidden layer against the epoch, log y axis (the chapter's protocol C plots).
 
-    The median over seeds is drawn solid; with several seeds, each seed is a faint line. The
-    book's values at epoch 499 are hollow diamonds. Introduced in ``02-vanishing-gradients``.
+    Hidden layer l is drawn in :func:`~chapter5.viz.style.layer_colour` ``(l)``: the median over
+    seeds as a thick line and, with several seeds, each seed as a thin line of the same colour.
+    The book's values at epoch 499 are hollow diamonds. The legend lists the layers first, then
+    what the line styles and the diamond mean (``legend=False`` leaves it out, e.g. in all but
+    one panel of a row). Introduced in ``02-vanishing-gradients``.
     """
     s = result.speeds[hidden_layers]  # (n_seeds, epochs, h)
     epochs = np.arange(s.shape[1])
     fig, ax = _axes(ax, (7.0, 4.2))
+    book = BOOK_SPEEDS_EPOCH_499.get(hidden_layers)
+    draw_book = show_book and book is not None and s.shape[1] >= 500
+    several = s.shape[0] > 1
     for i in range(hidden_layers):
-        colour = CYCLE[i % len(CYCLE)]
-        if s.shape[0] > 1:
+        colour = layer_colour(i + 1)
+        if several:
             for one in s[:, :, i]:
-                ax.plot(epochs, one, color=colour, alpha=0.25, linewidth=0.8)
-        ax.plot(epochs, np.median(s[:, :, i], axis=0), color=colour, linewidth=2,
-                label=f"hidden layer {i + 1}")
-        book = BOOK_SPEEDS_EPOCH_499.get(hidden_layers)
-        if show_book and book is not None and s.shape[1] >= 500:
-            ax.plot([499], [book[i]], marker="D", markersize=8, markerfacecolor="none",
-                    markeredgecolor=colour, markeredgewidth=1.5, linestyle="none",
-                    label="book, epoch 499" if i == 0 else None)
+                ax.plot(epochs, one, color=colour, alpha=0.55, linewidth=0.9)
+        ax.plot(epochs, np.median(s[:, :, i], axis=0), color=colour, linewidth=2.6)
+        if draw_book and book is not None:
+            ax.plot([499], [book[i]], marker="D", markersize=8, markerfacecolor="white",
+                    markeredgecolor=colour, markeredgewidth=1.8, linestyle="none", zorder=3)
     ax.set_yscale("log")
     ax.set_xlabel("epoch (one full-batch gradient step each)")
     ax.set_ylabel(SPEED_LABEL)
-    seeds = f"median of {s.shape[0]} seeds" if s.shape[0] > 1 else f"seed {result.seeds[0]}"
+    seeds = f"median of {s.shape[0]} seeds" if several else f"seed {result.seeds[0]}"
     ax.set_title(f"{list(sizes_for(hidden_layers))}: speeds during training ({seeds})")
-    ax.legend(loc="upper right", fontsize=8)
+    if legend:
+        handles = [Line2D([], [], color=layer_colour(i + 1), linewidth=2.6,
+                          label=f"hidden layer {i + 1}") for i in range(hidden_layers)]
+        if several:
+            handles += [
+                Line2D([], [], color=INK, linewidth=2.6, label="median over seeds"),
+                Line2D([], [], color=INK, alpha=0.55, linewidth=0.9, label="one seed"),
+            ]
+        if draw_book:
+            handles.append(Line2D([], [], marker="D", markersize=7, markerfacecolor="white",
+                                  markeredgecolor=INK, markeredgewidth=1.5, linestyle="none",
+                                  label="book, epoch 499"))
+        ax.legend(handles=handles, loc="upper right", fontsize=8, ncol=2 if several else 1)
     return _finish(fig, ax)
 
 
@@ -87,12 +103,13 @@ def plot_speeds_at_init(result: SpeedsAtInit, *, ax: Axes | None = None) -> Figu
     """
     fig, ax = _axes(ax, (7.5, 4.2))
     x = 0.0
-    ticks, labels = [], []
+    ticks: list[float] = []
+    labels: list[str] = []
     for row in result.summary():
         h, i = row["hidden_layers"], row["layer"] - 1
         if i == 0 and ticks:
             x += 0.8  # a gap between nets
-        colour = CYCLE[i % len(CYCLE)]
+        colour = layer_colour(i + 1)
         ax.vlines(x, row["q10"], row["q90"], color=colour, linewidth=6, alpha=0.5)
         ax.plot([x], [row["median"]], marker="o", color=colour, linestyle="none")
         if row["book"] is not None:
@@ -128,7 +145,7 @@ def plot_initial_gradient_bars(bars: Sequence[np.ndarray], *, ax: Axes | None = 
     width = 0.8 / len(bars)
     for i, b in enumerate(bars):
         pos = np.arange(len(b)) + (i - (len(bars) - 1) / 2) * width
-        ax.bar(pos, b, width=width, color=CYCLE[i % len(CYCLE)], label=f"hidden layer {i + 1}")
+        ax.bar(pos, b, width=width, color=layer_colour(i + 1), label=f"hidden layer {i + 1}")
     ax.axhline(0.0, color=INK, linewidth=0.8)
     ax.set_xticks(np.arange(n), [str(k + 1) for k in range(n)])
     ax.set_xlabel("neuron in the layer")
@@ -148,7 +165,7 @@ def plot_accuracy_vs_depth(result: AccuracyVsDepth, *, ax: Axes | None = None) -
         ax.plot(np.full(final.shape, float(h)), final, marker="o", linestyle="none",
                 color=CYCLE[0], alpha=0.6, label="ours, one seed" if i == 0 else None)
         ax.hlines(final.mean(), h - 0.25, h + 0.25, color=CYCLE[0], linewidth=2.5,
-                  label="ours, mean" if i == 0 else None)
+                  label="ours, mean" if i == 0 else "_nolegend_")
         if int(h) in BOOK_ACCURACY:
             ax.plot([h + 0.3], [BOOK_ACCURACY[int(h)]], marker="D", linestyle="none",
                     color=CYCLE[1], label="book" if i == 0 else None)
@@ -160,18 +177,27 @@ def plot_accuracy_vs_depth(result: AccuracyVsDepth, *, ax: Axes | None = None) -
 
 
 def plot_accuracy_curves(result: AccuracyVsDepth, *, ax: Axes | None = None) -> Figure:
-    """Validation accuracy against the epoch, mean over seeds, one line per depth.
+    """Validation error against the epoch, one colour per depth: the mean over seeds thick, every
+    seed thin, on a log axis so that a run still at chance (90 % error) after the first epoch
+    shows up next to the last epochs' few percent. A dashed line marks guessing (90 % error).
 
     Introduced in ``02-vanishing-gradients``.
     """
     fig, ax = _axes(ax, (6.5, 4.0))
     epochs = np.arange(1, result.accuracy.shape[2] + 1)
     for i, h in enumerate(result.hidden_layers):
-        ax.plot(epochs, result.accuracy[i].mean(axis=0), color=CYCLE[i % len(CYCLE)],
-                label=f"{int(h)} hidden")
+        colour = CYCLE[i % len(CYCLE)]
+        error = 100.0 - result.accuracy[i]  # (n_seeds, epochs)
+        for one in error:
+            ax.plot(epochs, one, color=colour, alpha=0.5, linewidth=0.8)
+        ax.plot(epochs, error.mean(axis=0), color=colour, linewidth=2.2,
+                label=f"{int(h)} hidden, mean")
+    ax.axhline(90.0, color=PALETTE["grey"], linestyle="--", linewidth=1.0,
+               label="guessing (90 % error)")
+    ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("validation accuracy (%), mean over seeds")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("validation error (%, log scale)")
+    ax.legend(fontsize=8, loc="upper right")
     return _finish(fig, ax)
 
 
