@@ -447,8 +447,9 @@ def load_mnist(
     else:
         data = _load_pickle(d / PICKLE_FILE, sums.get(PICKLE_FILE, PICKLE_SHA256))
     if one_hot:
-        data = MNIST(*(Split(s.x, s.y, one_hot_labels(s.y)) for s in
-                       (data.train, data.validation, data.test)), source=data.source)
+        train, validation, test = (Split(s.x, s.y, one_hot_labels(s.y)) for s in
+                                   (data.train, data.validation, data.test))
+        data = MNIST(train, validation, test, source=data.source)
     return data
 
 
@@ -485,4 +486,5 @@ def _load_pickle(path: Path, sha256: str | None) -> MNIST:
         parts = pickle.load(f, encoding="latin1")
     splits = [Split(np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.int64))
               for x, y in parts]
-    return MNIST(*splits, source=str(path))
+    train, validation, test = splits
+    return MNIST(train, validation, test, source=str(path))

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from typing import Any
+from typing import Any, cast
+
+import numpy as np
 
 from chapter5.chain import (
     EXPLORER_A0,
@@ -106,7 +108,7 @@ class ChainState:
     @property
     def chain(self) -> Chain:
         """The chain the state describes (its first ``depth`` layers)."""
-        return Chain(self.w[: self.depth], self.b[: self.depth], self.a0)  # type: ignore[arg-type]
+        return Chain(np.asarray(self.w[: self.depth]), np.asarray(self.b[: self.depth]), self.a0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ class ChainExplorer(Explorer):
 
     @property
     def gradients(self) -> ChainGradients:
-        return self.result  # type: ignore[no-any-return]
+        return cast(ChainGradients, self.result)
 
     def layout(self) -> Any:
         import ipywidgets as widgets

@@ -89,8 +89,8 @@ def weight_draw_figure(sample: np.ndarray) -> Figure:
     share = float(np.mean(np.abs(sample) < 1))
     fig = _new_figure((6.4, 3.0))
     ax = fig.add_subplot()
-    ax.hist(sample, bins=np.linspace(-4, 4, 41), density=True, color=PALETTE["sky"], alpha=0.6,
-            label=f"seeded sample of {sample.size} weights ({share:.1%} have |w| < 1)")
+    ax.hist(sample, bins=np.linspace(-4, 4, 41).tolist(), density=True, color=PALETTE["sky"],
+            alpha=0.6, label=f"seeded sample of {sample.size} weights ({share:.1%} have |w| < 1)")
     ax.plot(w, pdf, color=PALETTE["blue"], lw=2, label="N(0, 1) density")
     ax.fill_between(w[inside], pdf[inside], color=PALETTE["blue"], alpha=0.25,
                     label=f"|w| < 1: probability {math.erf(1 / math.sqrt(2)):.4f}")

@@ -117,7 +117,7 @@ class ChainPanel(Panel):
         if L != self._depth:
             self._depth, self.stale = L, True
             self._neurons.set_offsets(np.column_stack([x[1:], np.full(L, -0.1)]))
-            self._neurons.set_edgecolors(_colours(L))
+            self._neurons.set_edgecolor(_colours(L))
             for k, t in enumerate(self._numbers):
                 t.set_visible(k < L)
                 if k < L:
@@ -127,8 +127,8 @@ class ChainPanel(Panel):
             self._input.set_text(f"a₀ = {float(state.a0):.2f}")
         w = np.asarray(state.w[:L], dtype=float)
         self._edges.set_segments([[(x[k] + 0.2, -0.1), (x[k + 1] - 0.2, -0.1)] for k in range(L)])
-        self._edges.set_linewidths(0.6 + 1.6 * np.log1p(np.abs(w)))
-        self._edges.set_linestyles(["--" if v < 0 else "-" for v in w])
+        self._edges.set_linewidth(0.6 + 1.6 * np.log1p(np.abs(w)))
+        self._edges.set_linestyle(["--" if v < 0 else "-" for v in w])
         self._edges.set_colors([PALETTE["grey"] if v == 0 else INK for v in w])
 
 
@@ -160,11 +160,11 @@ class SigmaPrimePanel(Panel):
         z, colours = result.z, np.array(_colours(result.z.size))
         inside, below, above = (z >= lo) & (z <= hi), z < lo, z > hi
         self._marks.set_offsets(np.column_stack([z[inside], result.sigma_prime[inside]]))
-        self._marks.set_facecolors(colours[inside])
+        self._marks.set_facecolor(colours[inside].tolist())
         for scatter, where, x in ((self._lo, below, lo - 0.45), (self._hi, above, hi + 0.45)):
             scatter.set_offsets(np.column_stack([np.full(where.sum(), x),
                                                  0.012 + 0.022 * np.arange(where.sum())]))
-            scatter.set_facecolors(colours[where])
+            scatter.set_facecolor(colours[where].tolist())
         self.clipped = bool(below.any() or above.any())
 
 
@@ -181,7 +181,7 @@ class FactorPanel(Panel):
         self.ax = ax
         lo, hi = FACTOR_LOG10_WINDOW
         ax.set_ylim(lo, hi)
-        ax.yaxis.set_major_locator(FixedLocator(np.arange(lo, hi + 1, 2.0)))
+        ax.yaxis.set_major_locator(FixedLocator(np.arange(lo, hi + 1, 2.0).tolist()))
         ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.axhspan(lo, 0.0, color=PALETTE["sky"], alpha=0.12, lw=0)
         ax.axhline(0.0, color=INK, lw=1.0)
@@ -211,11 +211,11 @@ class FactorPanel(Panel):
         face[0] = "#ffffff"  # layer 1's factor: in no dC/db_j of this chain
         keep = ~clipped
         self._dots.set_offsets(np.column_stack([xs[keep], drawn[keep]]))
-        self._dots.set_facecolors(face[keep])
-        self._dots.set_edgecolors(colours[keep])
+        self._dots.set_facecolor(face[keep].tolist())
+        self._dots.set_edgecolor(colours[keep].tolist())
         self._clip.set_offsets(np.column_stack([xs[clipped],
                                                 np.where(v[clipped] > hi, hi - 0.25, lo + 0.25)]))
-        self._clip.set_facecolors(colours[clipped])
+        self._clip.set_facecolor(colours[clipped].tolist())
         self.clipped = bool(clipped.any())
 
 
@@ -260,10 +260,10 @@ class GradientPanel(Panel):
         colours = np.array(_colours(L))
         self._line.set_data(xs, drawn)
         self._dots.set_offsets(np.column_stack([xs[~clipped], drawn[~clipped]]))
-        self._dots.set_facecolors(colours[~clipped])
+        self._dots.set_facecolor(colours[~clipped].tolist())
         self._clip.set_offsets(np.column_stack([xs[clipped], np.full(clipped.sum(),
                                                 bottom + 0.04 * (top - bottom))]))
-        self._clip.set_facecolors(colours[clipped])
+        self._clip.set_facecolor(colours[clipped].tolist())
         self.clipped = bool(clipped.any())
 
 
@@ -285,7 +285,7 @@ class LayerAxesPanel(Panel):
         ticks = np.arange(1, L + 1)
         for ax in self.axes:
             ax.set_xlim(0.4, L + 0.6)
-            ax.xaxis.set_major_locator(FixedLocator(ticks))
+            ax.xaxis.set_major_locator(FixedLocator(ticks.tolist()))
         self.axes[1].set_title(f"|∂C/∂bⱼ| when ∂C/∂a{sub(L)} = 1", fontsize=_TITLE)
 
 

@@ -24,13 +24,14 @@ import dataclasses
 import html
 import io
 import re
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -58,6 +59,34 @@ def snap(value: float, step: float = STEP) -> float:
     """
     decimals = max(0, round(-np.log10(step)))
     return round(float(value), int(decimals))
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def rgba_png(rgba: Any, width: int, height: int) -> bytes:
+    """An 8-bit RGBA PNG of the pixel buffer ``rgba`` (``height`` rows of ``width`` x 4 bytes,
+    as Agg's ``buffer_rgba()``): rows fed to zlib (level 1) straight from the buffer, without
+    the copy to RGB and the filter search PIL makes, which takes twice as long (the largest part
+    of a slider step, ``benchmarks/bench_lab_latency.py``). Lossless: the same pixels.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    view = memoryview(rgba).cast("B")
+    stride = 4 * width
+    if len(view) != stride * height:
+        raise ValueError(f"rgba must hold {height} rows of {width} RGBA pixels; got "
+                         f"{len(view)} bytes")
+    deflate = zlib.compressobj(1)
+    parts = []
+    for row in range(height):
+        parts.append(deflate.compress(b"\x00"))  # filter type 0: the row as it is
+        parts.append(deflate.compress(view[row * stride:(row + 1) * stride]))
+    parts.append(deflate.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts))
+            + _chunk(b"IEND", b""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,26 +159,22 @@ class Picture:
 
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes (fixed size, no tight bounding box)."""
-        canvas = self.figure.canvas
+        canvas = cast(FigureCanvasAgg, self.figure.canvas)
         if not self.live:
             buf = io.BytesIO()
             canvas.print_png(buf, pil_kwargs={"compress_level": 1})
             return buf.getvalue()
         if self._background is None:
             canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[attr-defined]
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
-            canvas.restore_region(self._background)  # type: ignore[attr-defined]
+            canvas.restore_region(self._background)
         for panel in self.panels:
             for artist in panel.artists:
                 if artist.get_visible():
                     self.figure.draw_artist(artist)
         width, height = self.size
-        rgb = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(),  # type: ignore[attr-defined]
-                                   "raw", "RGBA", 0, 1).convert("RGB")
-        buf = io.BytesIO()
-        rgb.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return rgba_png(canvas.buffer_rgba(), width, height)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +206,12 @@ def float_slider(key: str, label: str, value: float, rng: tuple[float, float, fl
                             style={"description_width": label_width},
                             layout=widgets.Layout(width=width))
     s.add_class(f"c5-slider-{key}")
-    return Control(key, s, lambda v, step=rng[2]: snap(v, step))
+    step = rng[2]
+
+    def convert(value: Any) -> float:
+        return snap(value, step)
+
+    return Control(key, s, convert)
 
 
 def int_slider(key: str, label: str, value: int, lo: int, hi: int, width: str = "300px",
@@ -377,6 +407,11 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
 
 def setattr_state(state: Any, key: str, value: Any) -> None:
     """Write ``value`` into field ``key`` of ``state``; a state may define ``set(key, value)``
@@ -401,6 +436,7 @@ __all__ = [
     "new_figure",
     "parse_readout",
     "readout_row",
+    "rgba_png",
     "setattr_state",
     "snap",
 ]

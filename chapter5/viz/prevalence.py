@@ -292,11 +292,6 @@ class BandExplorer(Explorer):
         values = {k: v for k, v in (("w", w), ("b", b)) if v is not None}
         super().set(**values)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
 
 def band_explorer(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> BandExplorer:
     """Build the live band explorer at ``w``, ``b`` (defaults shared with the website).

@@ -87,7 +87,8 @@ def plot_speeds_at_init(result: SpeedsAtInit, *, ax: Axes | None = None) -> Figu
     """
     fig, ax = _axes(ax, (7.5, 4.2))
     x = 0.0
-    ticks, labels = [], []
+    ticks: list[float] = []
+    labels: list[str] = []
     for row in result.summary():
         h, i = row["hidden_layers"], row["layer"] - 1
         if i == 0 and ticks:
@@ -148,7 +149,7 @@ def plot_accuracy_vs_depth(result: AccuracyVsDepth, *, ax: Axes | None = None) -
         ax.plot(np.full(final.shape, float(h)), final, marker="o", linestyle="none",
                 color=CYCLE[0], alpha=0.6, label="ours, one seed" if i == 0 else None)
         ax.hlines(final.mean(), h - 0.25, h + 0.25, color=CYCLE[0], linewidth=2.5,
-                  label="ours, mean" if i == 0 else None)
+                  label="ours, mean" if i == 0 else "_nolegend_")
         if int(h) in BOOK_ACCURACY:
             ax.plot([h + 0.3], [BOOK_ACCURACY[int(h)]], marker="D", linestyle="none",
                     color=CYCLE[1], label="book" if i == 0 else None)
