@@ -90,12 +90,28 @@ class CircuitsState:
     n: int
 
 
-def _counts(ns: np.ndarray, count: Callable[..., int], **kw: Any) -> np.ndarray:
-    return np.array([count(int(k), **kw) for k in ns])
+def _series(ns: np.ndarray, sop: Callable[[int], int], tree: Callable[..., int]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """sop(n), tree(n) and tree(n) in AND/OR/NOT, for every n in ``ns``."""
+    return (np.array([sop(int(k)) for k in ns]), np.array([tree(int(k)) for k in ns]),
+            np.array([tree(int(k), basis="and-or-not") for k in ns]))
 
 
-def _marker(ax: Axes, marker: str, colour: str, ms: float) -> Any:
-    return ax.plot([], [], marker, ms=ms, mfc="none", mec=colour, mew=2)[0]
+def _n_axes(ax: Axes, ylabel: str) -> tuple[Axes]:
+    """The n axis both panels share, the y label and the legend; returns ``(ax,)``."""
+    ax.set_xlim(EXPLORER_N_MIN - 0.5, EXPLORER_N_MAX + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("number of input bits n")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.95)
+    return (ax,)
+
+
+def _n_markers(ax: Axes, c_sop: str, c_tree: str, ms: float) -> tuple[Any, Any, Any]:
+    """The line at the current n and an open marker for each circuit on it."""
+    return (ax.axvline(EXPLORER_N_MIN, color=PALETTE["grey"], lw=1, ls=":"),
+            ax.plot([], [], "o", ms=ms, mfc="none", mec=c_sop, mew=2)[0],
+            ax.plot([], [], "s", ms=ms, mfc="none", mec=c_tree, mew=2)[0])
 
 
 def _label(ax: Axes, colour: str, dy: float) -> Any:
@@ -112,9 +128,7 @@ class GatesPanel(Panel):
 
     def __init__(self, ax: Axes, ns: np.ndarray) -> None:
         super().__init__()
-        self.sop = _counts(ns, sop_gate_count)
-        self.tree = _counts(ns, xor_tree_gate_count)
-        tree_aon = _counts(ns, xor_tree_gate_count, basis="and-or-not")
+        self.sop, self.tree, tree_aon = _series(ns, sop_gate_count, xor_tree_gate_count)
         c_sop, c_tree = PALETTE["vermillion"], PALETTE["blue"]
         # n = 1 needs no XOR gate at all; a log axis cannot show 0, so the tree curves start
         # at n = 2.
@@ -125,18 +139,11 @@ class GatesPanel(Panel):
                 label="XOR tree, XOR = 4 AND/OR/NOT")
         ax.plot(ns[1:], self.tree[1:], "-s", ms=3.5, color=c_tree, lw=1.8,
                 label="XOR tree (n − 1 XORs)")
-        ax.set_xlim(EXPLORER_N_MIN - 0.5, EXPLORER_N_MAX + 0.5)
         ax.set_ylim(0.7, 8.0 * self.sop[-1])
         ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=12))
         ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("number of input bits n")
-        ax.set_ylabel("gates in the circuit (count, log scale)")
-        ax.legend(loc="upper left", fontsize=8, framealpha=0.95)
-        with self.moving(ax):
-            self.vline = ax.axvline(EXPLORER_N_MIN, color=PALETTE["grey"], lw=1, ls=":")
-            self.dot_sop = _marker(ax, "o", c_sop, 9)
-            self.dot_tree = _marker(ax, "s", c_tree, 9)
+        with self.moving(*_n_axes(ax, "gates in the circuit (count, log scale)")):
+            self.vline, self.dot_sop, self.dot_tree = _n_markers(ax, c_sop, c_tree, 9)
             self.label_sop = _label(ax, c_sop, -4)
             self.label_tree = _label(ax, c_tree, -10)
             self.title = ax.set_title("", fontsize=10, loc="left")
@@ -177,9 +184,7 @@ class DepthPanel(Panel):
 
     def __init__(self, bx: Axes, ns: np.ndarray) -> None:
         super().__init__()
-        self.sop_depth = _counts(ns, sop_depth)
-        self.tree_depth = _counts(ns, xor_tree_depth)
-        tree_aon_depth = _counts(ns, xor_tree_depth, basis="and-or-not")
+        self.sop_depth, self.tree_depth, tree_aon_depth = _series(ns, sop_depth, xor_tree_depth)
         c_sop, c_tree = PALETTE["vermillion"], PALETTE["blue"]
         bx.step(ns, tree_aon_depth, where="mid", color=PALETTE["sky"], lw=1.6, ls="--",
                 label="XOR tree in AND/OR/NOT")
@@ -187,17 +192,10 @@ class DepthPanel(Panel):
                 label="XOR tree: ⌈log₂ n⌉")
         bx.step(ns, self.sop_depth, where="mid", color=c_sop, lw=1.8,
                 label="sum of products: 2")
-        bx.set_xlim(EXPLORER_N_MIN - 0.5, EXPLORER_N_MAX + 0.5)
         bx.set_ylim(-0.5, tree_aon_depth.max() + 1.5)
-        bx.xaxis.set_major_locator(MaxNLocator(integer=True))
         bx.yaxis.set_major_locator(MaxNLocator(integer=True))
-        bx.set_xlabel("number of input bits n")
-        bx.set_ylabel("depth (gates on longest path)")
-        bx.legend(loc="upper left", fontsize=8, framealpha=0.95)
-        with self.moving(bx):
-            self.vline = bx.axvline(EXPLORER_N_MIN, color=PALETTE["grey"], lw=1, ls=":")
-            self.dot_sop = _marker(bx, "o", c_sop, 8)
-            self.dot_tree = _marker(bx, "s", c_tree, 8)
+        with self.moving(*_n_axes(bx, "depth (gates on longest path)")):
+            self.vline, self.dot_sop, self.dot_tree = _n_markers(bx, c_sop, c_tree, 8)
         bx.set_title("…paid for with depth", fontsize=10, loc="left")
 
     def update(self, state: CircuitsState, result: int) -> None:
@@ -247,12 +245,8 @@ class CircuitsExplorer(Explorer):
     controls : dict[str, ipywidgets.IntSlider]
         ``"n"``: class ``c5-slider-n``, range ``EXPLORER_N_MIN..EXPLORER_N_MAX``; also
         ``slider_n``.
-    readout : ipywidgets.HTML
-        Class ``c5-readout``; ``data-key`` spans for :data:`READOUT_KEYS`.
-    image : chapter5.viz.picture.Picture
-        Class ``c5-figure``; PNG of :attr:`picture`'s one persistent figure.
-    widget : ipywidgets.VBox
-        Everything, ready to display.
+    readout, image, widget
+        As in :class:`chapter5.viz.explorer.Explorer` (``data-key`` spans: :data:`READOUT_KEYS`).
 
     Introduced in ``01-deep-circuits``.
     """

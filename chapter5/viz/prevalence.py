@@ -245,12 +245,8 @@ class BandExplorer(Explorer):
     controls : dict[str, ipywidgets.FloatSlider]
         ``"w"`` (class ``c5-slider-w``, range -100..100) and ``"b"`` (``c5-slider-b``, range
         -50..50), step 0.01; also ``slider_w``, ``slider_b``.
-    readout : ipywidgets.HTML
-        Class ``c5-readout``; ``data-key`` spans for :data:`READOUT_KEYS`.
-    image : chapter5.viz.picture.Picture
-        Class ``c5-figure``; PNG of :attr:`picture`'s one persistent figure.
-    widget : ipywidgets.VBox
-        Everything, ready to display.
+    readout, image, widget
+        As in :class:`chapter5.viz.explorer.Explorer` (``data-key`` spans: :data:`READOUT_KEYS`).
 
     Introduced in ``05-how-common-is-vanishing``.
     """
@@ -305,6 +301,16 @@ def band_explorer(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT
 # Static figures for the derivation and the problems
 
 
+def _finish(fig: Figure, ax: Axes, ylim: tuple[float, float], xlabel: str, ylabel: str,
+            bottom: float) -> Figure:
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=bottom, top=0.95)
+    return apply_style(fig)
+
+
 def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Figure:
     """sigma'(z) against z with the thresholds 1/|w| for several |w|, and each z-interval
     [-z*, z*] where sigma'(z) >= 1/|w| marked. The step "solve sigma' = 1/|w| for z" in a picture.
@@ -327,12 +333,7 @@ def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Fig
         ax.plot([-zs, zs], [level, level], color=c, lw=5, alpha=0.8, solid_capstyle="butt",
                 label=f"|w| = {w_abs:g}: 1/|w| = {level:.3f}, |z| ≤ {zs:.3f}")
     ax.set_xlim(-8.0, 8.0)
-    ax.set_ylim(0.0, 0.3)
-    ax.set_xlabel("weighted input z = w a + b")
-    ax.set_ylabel("σ'(z)")
-    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.95)
-    return apply_style(fig)
+    return _finish(fig, ax, (0.0, 0.3), "weighted input z = w a + b", "σ'(z)", bottom=0.14)
 
 
 def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 10.0, 100.0)
@@ -365,12 +366,8 @@ def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 
     ticks = [t for t in (4, 7, 10, 20, 50, 100, 200, 500, 1000) if t <= w_abs_max]
     ax.set_xticks(ticks, labels=[str(t) for t in ticks])
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_ylim(0.0, 0.5)
-    ax.set_xlabel("|w|  (log scale)")
-    ax.set_ylabel("widest band of inputs a")
-    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.95)
-    return apply_style(fig)
+    return _finish(fig, ax, (0.0, 0.5), "|w|  (log scale)", "widest band of inputs a",
+                   bottom=0.15)
 
 
 def identity_error_figure(w1: np.ndarray, max_error: np.ndarray, bound: np.ndarray) -> Figure:
