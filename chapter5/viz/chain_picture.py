@@ -189,10 +189,8 @@ class FactorPanel(Panel):
         for y, label in ((math.log10(0.25), "1/4"), (0.0, "1")):
             ax.text(1.02, y, label, transform=ax.get_yaxis_transform(), ha="left",
                     va="center", fontsize=_TICK, color=INK)
-        ax.text(0.03, -0.75, "below 1: shrinks\nthe gradient", transform=ax.get_yaxis_transform(),
-                va="top", fontsize=_TICK, color=INK, style="italic", zorder=1)
         ax.set_xlabel("layer j", fontsize=_LABEL)
-        ax.set_title("|wⱼ σ′(zⱼ)|", fontsize=_TITLE)
+        ax.set_title("|wⱼ σ′(zⱼ)|  (shaded, < 1: shrinks)", fontsize=_TITLE)
         with self.moving(ax):
             self._dots = ax.scatter([], [], s=52, linewidth=1.6, zorder=3)
             self._clip = ax.scatter([], [], s=64, marker="v", edgecolor=INK, clip_on=False,
