@@ -25,6 +25,11 @@ The two explorers:
   matplotlib figure (same size and dpi) with ``plt.subplots`` and ``plt.show()`` on every call,
   inline backend. The notebook is generated on the fly in the temporary directory.
 
+Also prints the load average before and after (the machine is shared), where our step's time
+goes (the kernel's parts measured in this process on the same steps, the browser's decode of the
+PNG measured in the page, and the rest: messages, widget updates, layout, paint), and accepts
+``--only-ours`` to skip the baseline.
+
 Prints a table (p50 / p95 / max in ms, presses with a blank picture) and exits non-zero if our
 explorer misses the targets: p50 <= 100 ms, p95 <= 200 ms, no blank frame. This is a benchmark,
 not a test: timings depend on the machine and its load.
