@@ -49,6 +49,7 @@ bench: $(STAMP) $(LAB_OVERRIDES) $(WEB_STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf _build

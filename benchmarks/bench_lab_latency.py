@@ -25,6 +25,11 @@ The two explorers:
   matplotlib figure (same size and dpi) with ``plt.subplots`` and ``plt.show()`` on every call,
   inline backend. The notebook is generated on the fly in the temporary directory.
 
+Also prints the load average before and after (the machine is shared), where our step's time
+goes (the kernel's parts measured in this process on the same steps, the browser's decode of the
+PNG measured in the page, and the rest: messages, widget updates, layout, paint), and accepts
+``--only-ours`` to skip the baseline.
+
 Prints a table (p50 / p95 / max in ms, presses with a blank picture) and exits non-zero if our
 explorer misses the targets: p50 <= 100 ms, p95 <= 200 ms, no blank frame. This is a benchmark,
 not a test: timings depend on the machine and its load.
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -144,8 +150,16 @@ HARNESS_JS = """
         }
         if ((B.tDone !== null && t - B.tDone > 250) || t > deadline) {
           B.armed = false;
-          resolve({latency: B.tDone === null ? null : B.tDone - B.t0, blank: B.blank,
-                   frames: B.frames, reasons: B.reasons});
+          const done = {latency: B.tDone === null ? null : B.tDone - B.t0, blank: B.blank,
+                        frames: B.frames, reasons: B.reasons, decode: null};
+          // what decoding this picture costs the browser on its own (a fresh Image, same src)
+          const shown = B.img();
+          if (!shown || !shown.src) { resolve(done); return; }
+          const probe = new Image();
+          const t1 = performance.now();
+          probe.src = shown.src;
+          probe.decode().then(() => { done.decode = performance.now() - t1; resolve(done); },
+                              () => resolve(done));
         } else {
           requestAnimationFrame(frame);
         }
@@ -207,6 +221,7 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
     page.evaluate(HARNESS_JS)
     handle.focus()
     latencies: list[float] = []
+    decodes: list[float] = []
     blank_presses = 0
     gone_presses = 0
     reasons: dict[str, int] = {}
@@ -220,6 +235,8 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
             missed += 1
         else:
             latencies.append(result["latency"])
+        if result.get("decode") is not None:
+            decodes.append(result["decode"])
         blank_presses += result["blank"] > 0
         for why, frames in result["reasons"].items():
             reasons[why] = reasons.get(why, 0) + frames
@@ -246,18 +263,47 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
         "gone": gone_presses,
         "size": f"{size[0]}x{size[1]}",
         "reasons": reasons,
+        "decode": percentile(decodes, 50) if decodes else float("nan"),
     }
+
+
+def kernel_breakdown(presses: int) -> dict[str, float]:
+    """Median ms of each step of the chain explorer's update in this process (the kernel's side
+    of a slider step): the math, moving the panels' artists, drawing them plus the PNG encode,
+    and the readout strings and HTML. Same explorer, same w_2 steps as in the browser."""
+    from chapter5.viz.chain import ChainExplorer
+
+    e = ChainExplorer()
+    steps: dict[str, list[float]] = {"math": [], "panels": [], "draw + PNG": [], "readout": []}
+    start = e.state.w[1]
+    for i in range(presses):
+        e.state.set("w2", round(start + 0.01 * (i % 10 + 1), 2))
+        t0 = time.perf_counter()
+        result = e.compute(e.state)
+        t1 = time.perf_counter()
+        e.picture.update(e.state, result)
+        t2 = time.perf_counter()
+        e.picture.png()
+        t3 = time.perf_counter()
+        e.readout_html(e.readouts(e.state, result))
+        t4 = time.perf_counter()
+        for key, a, b in (("math", t0, t1), ("panels", t1, t2), ("draw + PNG", t2, t3),
+                          ("readout", t3, t4)):
+            steps[key].append(1e3 * (b - a))
+    return {k: percentile(v, 50) for k, v in steps.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--no-screenshots", action="store_true")
+    parser.add_argument("--only-ours", action="store_true", help="skip the naive baseline")
     args = parser.parse_args(argv)
     shots = None if args.no_screenshots else ROOT / "_build" / "lab-screenshots"
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
 
+    load_before = os.getloadavg()
     server = labkit.LabServer(free_port())
     write_baseline(server.root_dir)
     rows = []
@@ -265,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.start()
         with launched_browser() as browser:
-            for name, cfg in EXPLORERS.items():
+            for name, cfg in list(EXPLORERS.items())[: 1 if args.only_ours else None]:
                 context = browser.new_context(viewport=labkit.VIEWPORT)
                 page = context.new_page()
                 page.set_default_timeout(30_000)
@@ -290,7 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         if r["reasons"]:
             print(f"  blank frames of {r['name']!r} by cause: {r['reasons']}")
+    load_after = os.getloadavg()
+    print(f"\nload average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f} "
+          f"on {os.cpu_count()} CPUs")
+    kernel = kernel_breakdown(args.presses)
     ours = rows[0]
+    total = sum(kernel.values())
+    print("\nwhere ours spends a step (medians, ms): kernel "
+          + ", ".join(f"{k} {v:.1f}" for k, v in kernel.items()) + f" = {total:.1f};"
+          f"\n  browser decode of the PNG {ours['decode']:.1f}; the rest (comm, widget"
+          f" updates, layout, paint) about {ours['p50'] - total - ours['decode']:.0f}")
     ok = (ours["missed"] == 0 and ours["p50"] <= TARGET_P50_MS and ours["p95"] <= TARGET_P95_MS
           and ours["blank"] == 0)
     print("\nblank = presses with at least one animation frame showing no picture (any cause);"

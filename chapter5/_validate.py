@@ -39,7 +39,7 @@ def finite_float(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if not (isinstance(value, np.ndarray) and value.ndim == 0 and np.isrealobj(value)):
             raise TypeError(f"{name} must be a real number; got {value!r}")
-    x = float(value)  # type: ignore[arg-type]
+    x = float(value)
     if not np.isfinite(x):
         raise ValueError(f"{name} must be finite (not NaN or infinity); got {x!r}")
     return x

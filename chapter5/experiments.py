@@ -123,7 +123,9 @@ def _cached(kind: str, params: dict[str, Any], compute: Callable[[], dict[str, n
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, _params=np.array(json.dumps(params, sort_keys=True)), **arrays)
+            payload: dict[str, Any] = {"_params": np.array(json.dumps(params, sort_keys=True)),
+                                       **arrays}
+            np.savez(fh, **payload)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

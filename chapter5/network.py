@@ -35,9 +35,10 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from chapter5 import activations as act
 from chapter5._validate import finite_float, positive_int
@@ -222,7 +223,7 @@ class Network:
         return new
 
     # ------------------------------------------------------------------ inputs
-    def _inputs(self, x: object, name: str = "x") -> np.ndarray:
+    def _inputs(self, x: ArrayLike, name: str = "x") -> np.ndarray:
         arr = np.asarray(x)
         if arr.ndim == 1:
             arr = arr[None, :]
@@ -251,7 +252,7 @@ class Network:
         return np.asarray(arr, dtype=np.float64)
 
     # ------------------------------------------------------------------ the textbook way
-    def forward(self, x: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward(self, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Feed a batch forward; return ``(z, a)`` (see :class:`NetworkGradients` for indexing)."""
         a_l = np.asarray(self._inputs(x), dtype=np.float64)
         sigma = ACTIVATIONS[self.activation][0]
@@ -265,12 +266,12 @@ class Network:
             activations.append(a_l)
         return zs, activations
 
-    def feedforward(self, x: object) -> np.ndarray:
+    def feedforward(self, x: ArrayLike) -> np.ndarray:
         """Output activations a^L, shape (n, sizes[-1]) (or (sizes[-1],) for one input)."""
         out = self.forward(x)[1][-1]
         return out[0] if np.ndim(x) == 1 else out
 
-    def gradients(self, x: object, y: object) -> NetworkGradients:
+    def gradients(self, x: ArrayLike, y: object) -> NetworkGradients:
         """Backpropagate a batch: per-input deltas and the mean gradients (no L2 term).
 
         Parameters
@@ -295,14 +296,14 @@ class Network:
         dC_dw = [d.T @ a_prev / n for d, a_prev in zip(deltas, activations[:-1], strict=True)]
         return NetworkGradients(z=zs, a=activations, delta=deltas, dC_db=dC_db, dC_dw=dC_dw)
 
-    def speeds(self, x: object, y: object) -> np.ndarray:
+    def speeds(self, x: ArrayLike, y: object) -> np.ndarray:
         """The book's speed of learning of each hidden layer, ||mean_x dC_x/db^l||, shape (L-2,).
 
         Introduced in ``02-vanishing-gradients``.
         """
         return self.gradients(x, y).speeds
 
-    def total_cost(self, x: object, y: object, lmbda: float = 0.0, n: int | None = None
+    def total_cost(self, x: ArrayLike, y: object, lmbda: float = 0.0, n: int | None = None
                    ) -> float:
         """Mean cost over the batch plus the L2 term (lmbda / 2n) sum w^2 (n defaults to the
         batch size). Cross-entropy is computed from z with log-sigmoids, so it stays finite."""
@@ -320,7 +321,7 @@ class Network:
         n_reg = m if n is None else positive_int("n", n)
         return data + 0.5 * lmbda / n_reg * sum(float(np.sum(w * w)) for w in self.weights)
 
-    def accuracy(self, x: object, labels: object, *, chunk: int = 2000) -> float:
+    def accuracy(self, x: ArrayLike, labels: object, *, chunk: int = 2000) -> float:
         """Fraction of inputs whose most active output neuron matches ``labels`` (ints, (n,))."""
         xs = self._inputs(x)
         lab = np.asarray(labels)
@@ -471,7 +472,7 @@ class _NoBar:
         pass
 
 
-def _epochs_bar(epochs: int, progress: bool, desc: str | None) -> object:
+def _epochs_bar(epochs: int, progress: bool, desc: str | None) -> Any:
     if not progress:
         return _NoBar()
     from tqdm.auto import tqdm
@@ -531,7 +532,7 @@ class _Kernel:
                      self.kind if i < L - 1 else 0) for i in range(L)]
         # Per layer, output first: (delta, delta below, w^T, a below, temp, a with ones row,
         #                           delta^T, G, w^T block of P, P)
-        self.bwd = [(self.D[i], self.D[i - 1] if i else None, P[i][:-1],
+        self.bwd: list[tuple[Any, ...]] = [(self.D[i], self.D[i - 1] if i else None, P[i][:-1],
                      self.AT[i][:-1] if i else None, self.Z[i - 1] if i else None,
                      self.AT[i], self.D[i].T, self.G[i], P[i][:-1], P[i])
                     for i in range(L - 1, -1, -1)]

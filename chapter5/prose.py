@@ -239,7 +239,10 @@ def refresh_prose(nb: Any) -> int:
 
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown":
-            new = SPAN.sub(lambda m, i=index: fill(m, i), _source(cell))
+            def fill_here(m: re.Match[str], i: int = index) -> str:
+                return fill(m, i)
+
+            new = SPAN.sub(fill_here, _source(cell))
             if new != _source(cell):
                 cell["source"] = new
     return changed

@@ -70,3 +70,45 @@ def format_float(x: float) -> str:
         if "e" not in text:
             return text
     return format(x, ".3e")
+
+
+#: Beyond this many decades a "times" phrase keeps the exponent form (10^6.30 times).
+TIMES_MAX_DECADES = 6.0
+
+
+def _group_thousands(n: int) -> str:
+    digits = str(n)
+    head = len(digits) % 3 or 3
+    return ",".join([digits[:head]] + [digits[k:k + 3] for k in range(head, len(digits), 3)])
+
+
+def format_times(log10_x: float) -> str:
+    """How many times: the number ``10**log10_x`` (>= 1) the way a person says it.
+
+    ``"800"`` for 10^2.90 (= 794), ``"16"`` for 10^1.2, ``"2.5"`` for 10^0.4, ``"250,000"``
+    for 10^5.4: one significant digit when that is within 10 % of the number, else two (one
+    decimal below 10). Beyond 10^6 (``TIMES_MAX_DECADES``) the exponent form ``"10^6.30"``.
+    Computed from the logarithm, so 10^4000 is fine; the JavaScript explorers
+    (``formatTimes`` in ``chapter5/js/c5math.js``) do the same operations.
+
+    Parameters
+    ----------
+    log10_x : float
+        log10 of the number, finite and >= 0.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    log10_x = float(log10_x)
+    if not (math.isfinite(log10_x) and log10_x >= 0.0):
+        raise ValueError(f"log10_x must be a finite number >= 0; got {log10_x!r}")
+    if log10_x >= TIMES_MAX_DECADES:
+        return f"10^{log10_x:.2f}"
+    exponent = math.floor(log10_x)
+    mantissa = 10.0 ** (log10_x - exponent)  # in [1, 10)
+    one = math.floor(mantissa + 0.5)
+    if exponent >= 1 and abs(one - mantissa) <= 0.1 * mantissa:
+        return _group_thousands(one * 10**exponent)
+    tenths = math.floor(10.0 * mantissa + 0.5)  # two significant digits, 10..100
+    if exponent == 0:
+        return f"{tenths // 10}.{tenths % 10}" if tenths < 100 else "10"
+    return _group_thousands(tenths * 10 ** (exponent - 1))

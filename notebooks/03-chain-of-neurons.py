@@ -347,16 +347,16 @@ assert np.allclose(by_differences, by_product, rtol=1e-5, atol=0)
 # Now the chain is yours. The picture below is the explorer's view of the seeded chain, so the
 # point is made even without a running kernel:
 
-# %% tags=["hide-input"] mystnb={"image": {"alt": "The chain explorer's picture for the seeded depth-4 chain. At the top, the product formula for dC/db1 with the live numbers, and the ratio of dC/db1 to dC/db4 with how many powers of ten separate them. Below it, the chain: a grey input square and four numbered circles joined by thin edges labelled with their weights. Bottom left: the sigma-prime bell with the four z values marked near its peak. Bottom middle: the four factors as bars hanging down from 1 on a log axis, all below the dashed 1/4 line. Bottom right: |dC/db_j| on a log axis, rising steadily from layer 1 to layer 4."}}
+# %% tags=["hide-input"] mystnb={"image": {"alt": "The chain explorer's picture for the seeded depth-4 chain. At the top, eq. (122) on two lines: the symbols, then the seeded chain's numbers and dC/db1; below it the ratio dC/db1 / dC/db4 and how many times slower layer 1 learns. Then the chain: a grey input square and four circles numbered 1 to 4, each ringed in its layer's colour, joined by edges whose width grows with the weight (dashed for a negative weight). Bottom left: the sigma-prime bell with each z_j as a dot in its layer's colour, all near the peak. Bottom middle: each factor |w_j sigma'(z_j)| as a dot on a log axis, all in the shaded region below 1 and below the dashed 1/4 line. Bottom right: |dC/db_j| as coloured dots on a log axis, rising steadily from layer 1 to layer 4."}}
 display(static_chain_figure(chain4))
 
 # %% [markdown]
-# *Figure 3.4. The explorer's picture at its opening setting. Top: eq. (121)–(122) with the seeded
-# chain's numbers, and how far $\partial C/\partial b_1$ lags behind $\partial C/\partial b_4$.
-# Middle: the chain, each edge as wide as its $|w_j|$ (on a logarithmic scale; blue for positive,
-# vermillion for negative weights) and each neuron's $z_j$ underneath. Bottom left: $\sigma'(z)$
-# with every $z_j$ marked. Bottom middle: each factor $|w_j\,\sigma'(z_j)|$ as a bar hanging from
-# 1 on a log axis (the first, grey, enters no bias gradient of this chain). Bottom right:
+# *Figure 3.4. The explorer's picture at its opening setting; each layer $j$ has one colour in every
+# panel. Top: eq. (122) with the seeded chain's numbers, and how many times slower layer 1 learns
+# than layer 4. Middle: the chain, each edge wider for a larger $|w_j|$ (dashed where $w_j < 0$).
+# Bottom left: $\sigma'(z)$ with every $z_j$ marked. Bottom middle: each factor
+# $|w_j\,\sigma'(z_j)|$ on a log axis; below the line at 1 (shaded) a factor shrinks the gradient
+# passing through it (the first, hollow, enters no bias gradient of this chain). Bottom right:
 # $|\partial C/\partial b_j|$ per layer on a log axis: a straight climb means a steady factor per
 # layer.*
 #

@@ -29,8 +29,9 @@ from chapter5.chain import (
     gradients,
     typical_chain,
 )
+from chapter5.explorer_readouts import speed_words
 from chapter5.prevalence import band, factor, width_bound
-from chapter5.readout import format_float, format_signed_log10
+from chapter5.readout import format_float, format_signed_log10, format_times
 from chapter5.viz import chain as chain_viz
 from chapter5.viz import prevalence as prevalence_viz
 from chapter5.viz.web import PRESETS_PATH, chain_presets, presets_module
@@ -43,21 +44,15 @@ import { readFileSync } from "node:fs";
 const m = await import(process.argv[2]);
 const job = JSON.parse(readFileSync(process.argv[3], "utf8"));
 const enc = (x) => (Number.isFinite(x) ? x : String(x));  // JSON has no Infinity
-const out = { chains: [], bands: [], formats: [], floats: [] };
+const out = { chains: [], bands: [], formats: [], floats: [], times: [] };
 for (const c of job.chains) {
   const g = m.chainGradients(c.w, c.b, c.a0, c.dCdaL);
-  const strings = {};
-  for (let j = 1; j <= c.w.length; j++) {
-    strings[`z_${j}`] = m.formatFloat(g.z[j - 1]);
-    strings[`factor_${j}`] = m.formatSignedLog10(g.signFactors[j - 1], g.log10AbsFactors[j - 1]);
-    strings[`dC_db_${j}`] = m.formatSignedLog10(g.signdCdb[j - 1], g.log10AbsdCdb[j - 1]);
-  }
-  strings.ratio_1_L = m.formatSignedLog10(g.signRatio, g.log10AbsRatio);
-  strings.equation = m.productEquation(g);
+  const strings = m.chainReadouts(g);
+  const words = m.speedWords(g);
   out.chains.push({
     z: g.z.map(enc), factors: g.factors.map(enc), log10AbsFactors: g.log10AbsFactors.map(enc),
     signFactors: g.signFactors, dCdb: g.dCdb.map(enc), log10AbsdCdb: g.log10AbsdCdb.map(enc),
-    signdCdb: g.signdCdb, strings,
+    signdCdb: g.signdCdb, strings, words,
   });
 }
 for (const [w, b, as] of job.bands) {
@@ -71,6 +66,7 @@ for (const [s, l] of job.formats) {
   out.formats.push(m.formatSignedLog10(s, l === null ? -Infinity : l));
 }
 for (const x of job.floats) out.floats.push(m.formatFloat(x));
+for (const x of job.times || []) out.times.push(m.formatTimes(x));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -172,6 +168,7 @@ def test_js_chain_math_and_readouts_equal_python(tmp_path: Path) -> None:
                     n_linear += 1
             n_checked += 1
         assert js["strings"] == chain_viz.readout_strings(g), repr(chain)
+        assert js["words"] == speed_words(g), repr(chain)
     assert n_checked > 20_000 and n_linear > 10_000
 
 
@@ -230,6 +227,14 @@ def test_js_writes_numbers_exactly_like_python(tmp_path: Path) -> None:
     expected = [format_signed_log10(s, -math.inf if lg is None else lg) for s, lg in formats]
     assert out["formats"] == expected
     assert out["floats"] == [format_float(x) for x in floats]
+
+
+def test_js_says_how_many_times_exactly_like_python(tmp_path: Path) -> None:
+    rng = np.random.default_rng(14)
+    logs = list(rng.uniform(0, 8, 3000)) + list(rng.uniform(0, 5000, 200))
+    logs += [0.0, 0.02, 0.0211892990699, 0.999, 1.0, 2.9, math.log10(794.5), 5.999, 6.0, 6.125]
+    job = {"chains": [], "bands": [], "formats": [], "floats": [], "times": logs}
+    assert run_js(job, tmp_path)["times"] == [format_times(x) for x in logs]
 
 
 def test_committed_presets_file_is_what_python_generates() -> None:

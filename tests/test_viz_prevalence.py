@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 from chapter5.chain import balanced_chain, exploding_chain, gradients, typical_chain
+from chapter5.explorer_readouts import band_readouts
 from chapter5.prevalence import (
     PREVALENCE_DEFAULT_B,
     PREVALENCE_DEFAULT_W,
-    band,
     width_bound,
 )
 from chapter5.readout import format_float
@@ -36,14 +36,9 @@ def shown_readouts(explorer: vp.BandExplorer) -> dict[str, str]:
 
 
 def expected_readouts(w: float, b: float) -> dict[str, str]:
-    """What chapter5's math and readout modules say the four readouts must be."""
-    interval = band(w, b)
-    bound = format_float(float(width_bound(np.array([abs(w)]))[0]))
-    if interval is None:
-        return {"band_lo": "none", "band_hi": "none", "band_width": "0", "width_bound": bound}
-    lo, hi = interval
-    return {"band_lo": format_float(lo), "band_hi": format_float(hi),
-            "band_width": format_float(hi - lo), "width_bound": bound}
+    """The four readouts by the one readout function (checked against chapter5's math and
+    readout modules in tests/test_readout.py)."""
+    return band_readouts(w, b)
 
 
 @pytest.fixture(scope="module")

@@ -266,3 +266,59 @@ export function formatFloat(x) {
   }
   return minus + formatE3(m);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The explorers' readouts (chapter5/explorer_readouts.py), one function per explorer
+
+/** The chain explorer's readout by data-key (chapter5.explorer_readouts.chain_readouts). */
+export function chainReadouts(g) {
+  const out = {};
+  for (let j = 1; j <= g.z.length; j++) {
+    out[`z_${j}`] = formatFloat(g.z[j - 1]);
+    out[`factor_${j}`] = formatSignedLog10(g.signFactors[j - 1], g.log10AbsFactors[j - 1]);
+    out[`dC_db_${j}`] = formatSignedLog10(g.signdCdb[j - 1], g.log10AbsdCdb[j - 1]);
+  }
+  out.ratio_1_L = formatSignedLog10(g.signRatio, g.log10AbsRatio);
+  out.equation = productEquation(g);
+  return out;
+}
+
+export const TIMES_MAX_DECADES = 6.0;
+
+function groupThousands(n) {
+  const digits = String(n);
+  const head = digits.length % 3 || 3;
+  const parts = [digits.slice(0, head)];
+  for (let k = head; k < digits.length; k += 3) parts.push(digits.slice(k, k + 3));
+  return parts.join(",");
+}
+
+/** 10^log10x (>= 1) as a person says it: "800", "16", "2.5", "10^6.30" (readout.format_times). */
+export function formatTimes(log10x) {
+  if (!(Number.isFinite(log10x) && log10x >= 0)) {
+    throw new RangeError(`log10x must be a finite number >= 0; got ${log10x}`);
+  }
+  if (log10x >= TIMES_MAX_DECADES) return `10^${placeString(roundScaled(log10x, 2), 2)}`;
+  const exponent = Math.floor(log10x);
+  const mantissa = 10.0 ** (log10x - exponent);
+  const one = Math.floor(mantissa + 0.5);
+  if (exponent >= 1 && Math.abs(one - mantissa) <= 0.1 * mantissa) {
+    return groupThousands(one * 10 ** exponent);
+  }
+  const tenths = Math.floor(10.0 * mantissa + 0.5);
+  if (exponent === 0) return tenths < 100 ? `${Math.floor(tenths / 10)}.${tenths % 10}` : "10";
+  return groupThousands(tenths * 10 ** (exponent - 1));
+}
+
+/** How fast layer 1 learns next to layer L, in words (chapter5.explorer_readouts.speed_words). */
+export function speedWords(g) {
+  const L = g.z.length;
+  const r = g.log10AbsdCdb[0] - g.log10AbsdCdb[L - 1];
+  if (L === 1) return "a single neuron: nothing to compare";
+  if (g.signdCdb[0] === 0) return "layer 1 gets no gradient at all: some wⱼ is exactly 0";
+  if (Math.abs(r) < 1e-9) return `layer 1 and layer ${L} learn at the same speed`;
+  const times = formatTimes(Math.abs(r));
+  if (times === "1.0") return `layer 1 and layer ${L} learn at about the same speed`;
+  const speed = r < 0 ? "slower" : "faster";
+  return `layer 1 learns ${times.includes("^") ? "" : "about "}${times} times ${speed} than layer ${L}`;
+}

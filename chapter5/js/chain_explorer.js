@@ -6,7 +6,7 @@
 // bars of |w_j sigma'(z_j)| and |dC/db_j|, and eq. (122) with the live numbers. Readouts carry the
 // same data-key attributes and strings as the notebook's ipywidgets explorer.
 
-import { chainGradients, formatFloat, formatSignedLog10, productEquation, sigmoidPrime } from "./c5math.js";
+import { chainGradients, chainReadouts, sigmoidPrime, speedWords } from "./c5math.js";
 import {
   CHAIN_PRESETS, CHAIN_SLIDERS, DEFAULT_A0, DEFAULT_DEPTH, DEFAULT_PRESET, MAX_DEPTH,
 } from "./chain_presets.js";
@@ -296,6 +296,9 @@ function readoutView(parent) {
   const ratioSub = el("sub", { text: "L" }, ratioLine);
   ratioLine.append(" = ");
   const ratio = el("span", { "data-key": "ratio_1_L" }, ratioLine);
+  ratioLine.append(" (");
+  const words = el("span", { class: "c5-speed" }, ratioLine);
+  ratioLine.append(")");
   const table = el("table", { class: "c5-readout", "aria-label": "Per-layer readouts" }, parent);
   const head = el("tr", {}, el("thead", {}, table));
   for (const h of ["layer j", "z_j", "w_j σ′(z_j)", "∂C/∂b_j (units of ∂C/∂a_L)"]) {
@@ -311,23 +314,25 @@ function readoutView(parent) {
 
   return function draw(state, g) {
     const L = state.depth;
-    setText(eq, productEquation(g));
+    const r = chainReadouts(g);
+    setText(eq, r.equation);
     setText(ratioSub, String(L));
-    setText(ratio, formatSignedLog10(g.signRatio, g.log10AbsRatio));
-    rows.forEach((r, i) => {
+    setText(ratio, r.ratio_1_L);
+    setText(words, speedWords(g));
+    rows.forEach((row, i) => {
       const j = i + 1;
       if (j > L) {
-        r.tr.hidden = true;
-        for (const c of [r.z, r.f, r.g]) c.removeAttribute("data-key");
+        row.tr.hidden = true;
+        for (const c of [row.z, row.f, row.g]) c.removeAttribute("data-key");
         return;
       }
-      r.tr.hidden = false;
-      setAttr(r.z, "data-key", `z_${j}`);
-      setAttr(r.f, "data-key", `factor_${j}`);
-      setAttr(r.g, "data-key", `dC_db_${j}`);
-      setText(r.z, formatFloat(g.z[i]));
-      setText(r.f, formatSignedLog10(g.signFactors[i], g.log10AbsFactors[i]));
-      setText(r.g, formatSignedLog10(g.signdCdb[i], g.log10AbsdCdb[i]));
+      row.tr.hidden = false;
+      setAttr(row.z, "data-key", `z_${j}`);
+      setAttr(row.f, "data-key", `factor_${j}`);
+      setAttr(row.g, "data-key", `dC_db_${j}`);
+      setText(row.z, r[`z_${j}`]);
+      setText(row.f, r[`factor_${j}`]);
+      setText(row.g, r[`dC_db_${j}`]);
     });
   };
 }

@@ -5,40 +5,40 @@ in columns by their depth, wires join the gates they really join, and the boxes 
 come from the block names the builder recorded. Numbers in the pictures come from
 :mod:`chapter5.circuits`. Introduced in ``01-deep-circuits``.
 
-The explorer follows the team's widget contract: an ``IntSlider`` ``c5-slider-n``, an
-``ipywidgets.HTML`` readout ``c5-readout`` whose elements carry ``data-key`` = ``sop_gates``,
-``xor_gates``, ``xor_depth``, and an ``ipywidgets.Image`` ``c5-figure`` holding the PNG of ONE
-persistent Agg figure that is updated in place.
+The live explorer (:class:`CircuitsExplorer`, slider ``c5-slider-n``, readout keys
+``sop_gates``, ``xor_gates``, ``xor_depth``) lives in :mod:`chapter5.viz.circuits_explorer` and is
+re-exported here.
 """
 
 from __future__ import annotations
 
-import io
 import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
-from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from chapter5.circuits import (
-    EXPLORER_N_DEFAULT,
-    EXPLORER_N_MAX,
-    EXPLORER_N_MIN,
     Circuit,
     full_adder,
     multiplier,
     parity_sop,
     parity_xor_tree,
     ripple_carry_adder,
-    sop_depth,
-    sop_gate_count,
-    xor_tree_depth,
-    xor_tree_gate_count,
 )
-from chapter5.viz.style import FACE, INK, PALETTE, apply_style
+from chapter5.viz.circuits_explorer import (  # noqa: F401 - the explorer, re-exported here
+    READOUT_KEYS,
+    CircuitsExplorer,
+    CircuitsPicture,
+    CircuitsState,
+    circuits_explorer,
+    gate_count_figure,
+    readout_html,
+    readout_strings,
+)
+from chapter5.viz.explorer import new_figure as _new_figure
+from chapter5.viz.style import INK, PALETTE, apply_style
 
 #: Fill colour of each gate kind in the drawings (light tints, dark ink on top).
 GATE_FILL: dict[str, str] = {
@@ -48,28 +48,6 @@ GATE_FILL: dict[str, str] = {
     "XOR": "#c2e8dc",   # green tint
 }
 _GATE_LABEL = {"AND": "AND", "OR": "OR", "NOT": "NOT", "XOR": "XOR"}
-
-READOUT_KEYS: tuple[str, ...] = ("sop_gates", "xor_gates", "xor_depth")
-
-_FIGSIZE = (9.6, 3.6)  # inches, explorer picture
-_DPI = 80  # 768 x 288 px
-
-
-def _check_n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be a whole number in {EXPLORER_N_MIN}..{EXPLORER_N_MAX}; "
-                        f"got {n!r}")
-    n = int(n)
-    if not EXPLORER_N_MIN <= n <= EXPLORER_N_MAX:
-        raise ValueError(f"n must lie in {EXPLORER_N_MIN}..{EXPLORER_N_MAX} (the slider's "
-                         f"range); got {n}")
-    return n
-
-
-def _new_figure(size: tuple[float, float], dpi: int = 100) -> Figure:
-    fig = Figure(figsize=size, dpi=dpi)
-    FigureCanvasAgg(fig)
-    return fig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,234 +227,6 @@ def parity_circuits_figure(n: int = 4) -> Figure:
     ax_tree.set_title(f"Tree of 2-input XORs: {tree.gate_count()} gates\n"
                       f"depth {tree.depth()}, fan-in 2\n ", fontsize=9.5, loc="left")
     return apply_style(fig)
-
-
-# ---------------------------------------------------------------------------------------------
-# Gate counts against n: the explorer's picture
-
-
-def readout_strings(n: int) -> dict[str, str]:
-    """The explorer's readouts for ``n`` inputs, as on screen (decimal integers).
-
-    ``sop_gates`` = :func:`chapter5.circuits.sop_gate_count` (NOT gates included),
-    ``xor_gates`` = :func:`chapter5.circuits.xor_tree_gate_count`,
-    ``xor_depth`` = :func:`chapter5.circuits.xor_tree_depth`. Introduced in ``01-deep-circuits``.
-    """
-    n = _check_n(n)
-    return {"sop_gates": str(sop_gate_count(n)), "xor_gates": str(xor_tree_gate_count(n)),
-            "xor_depth": str(xor_tree_depth(n))}
-
-
-def readout_html(n: int, values: dict[str, str]) -> str:
-    """HTML for the readout widget: one ``<span data-key=...>`` per readout key.
-
-    Introduced in ``01-deep-circuits``.
-    """
-    n = _check_n(n)
-    v = {k: f'<b><span data-key="{k}">{values[k]}</span></b>' for k in READOUT_KEYS}
-    return (
-        '<div style="font-family:monospace;line-height:1.6">'
-        f"parity of n = {n} bits: "
-        f'<span style="color:{PALETTE["vermillion"]}">depth-2 sum of products</span> '
-        f"{v['sop_gates']} gates (depth {sop_depth(n)}) &nbsp;|&nbsp; "
-        f'<span style="color:{PALETTE["blue"]}">XOR tree</span> {v["xor_gates"]} gates, '
-        f"depth {v['xor_depth']}</div>"
-    )
-
-
-class CircuitsPicture:
-    """One persistent two-panel Agg figure, redrawn in place by :meth:`update`.
-
-    Left: gates against n on a log axis for the sum of products (all gates, NOTs included), the
-    XOR tree, and the XOR tree spelled out in AND/OR/NOT; the current n is marked. Right: depth
-    against n for the same circuits. Introduced in ``01-deep-circuits``.
-    """
-
-    def __init__(self, n: int = EXPLORER_N_DEFAULT) -> None:
-        n = _check_n(n)
-        self.figure = _new_figure(_FIGSIZE, _DPI)
-        ax, bx = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1.0]})
-        self.figure.subplots_adjust(left=0.085, right=0.985, bottom=0.15, top=0.88, wspace=0.25)
-        self.ax_gates, self.ax_depth = ax, bx
-        ns = np.arange(EXPLORER_N_MIN, EXPLORER_N_MAX + 1)
-        self._ns = ns
-        self._sop = np.array([sop_gate_count(int(k)) for k in ns])
-        self._tree = np.array([xor_tree_gate_count(int(k)) for k in ns])
-        self._tree_aon = np.array([xor_tree_gate_count(int(k), basis="and-or-not") for k in ns])
-        c_sop, c_tree = PALETTE["vermillion"], PALETTE["blue"]
-
-        # Left: gate counts. n = 1 needs no XOR gate at all; a log axis cannot show 0, so the
-        # tree curves start at n = 2.
-        ax.set_yscale("log")
-        ax.plot(ns, self._sop, "-o", ms=3.5, color=c_sop, lw=1.8,
-                label="sum of products (depth 2)")
-        ax.plot(ns[1:], self._tree_aon[1:], "--", color=PALETTE["sky"], lw=1.6,
-                label="XOR tree, XOR = 4 AND/OR/NOT")
-        ax.plot(ns[1:], self._tree[1:], "-s", ms=3.5, color=c_tree, lw=1.8,
-                label="XOR tree (n − 1 XORs)")
-        ax.set_xlim(EXPLORER_N_MIN - 0.5, EXPLORER_N_MAX + 0.5)
-        ax.set_ylim(0.7, 8.0 * self._sop[-1])
-        ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=12))
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("number of input bits n")
-        ax.set_ylabel("gates in the circuit (count, log scale)")
-        ax.legend(loc="upper left", fontsize=8, framealpha=0.95)
-        self._vline_g = ax.axvline(n, color=PALETTE["grey"], lw=1, ls=":")
-        (self._dot_sop,) = ax.plot([], [], "o", ms=9, mfc="none", mec=c_sop, mew=2)
-        (self._dot_tree,) = ax.plot([], [], "s", ms=9, mfc="none", mec=c_tree, mew=2)
-        self._label_sop = ax.annotate("", (0, 1), xytext=(8, -4), textcoords="offset points",
-                                      fontsize=9, color=c_sop, va="top",
-                                      bbox={"facecolor": FACE, "edgecolor": "none",
-                                            "alpha": 0.85})
-        self._label_tree = ax.annotate("", (0, 1), xytext=(8, -10), textcoords="offset points",
-                                       fontsize=9, color=c_tree, va="top",
-                                       bbox={"facecolor": FACE, "edgecolor": "none",
-                                             "alpha": 0.85})
-        self._title = ax.set_title("", fontsize=10, loc="left")
-
-        # Right: depth.
-        self._sop_depth = np.array([sop_depth(int(k)) for k in ns])
-        self._tree_depth = np.array([xor_tree_depth(int(k)) for k in ns])
-        self._tree_aon_depth = np.array([xor_tree_depth(int(k), basis="and-or-not") for k in ns])
-        bx.step(ns, self._tree_aon_depth, where="mid", color=PALETTE["sky"], lw=1.6, ls="--",
-                label="XOR tree in AND/OR/NOT")
-        bx.step(ns, self._tree_depth, where="mid", color=c_tree, lw=1.8,
-                label="XOR tree: ⌈log₂ n⌉")
-        bx.step(ns, self._sop_depth, where="mid", color=c_sop, lw=1.8,
-                label="sum of products: 2")
-        bx.set_xlim(EXPLORER_N_MIN - 0.5, EXPLORER_N_MAX + 0.5)
-        bx.set_ylim(-0.5, self._tree_aon_depth.max() + 1.5)
-        bx.xaxis.set_major_locator(MaxNLocator(integer=True))
-        bx.yaxis.set_major_locator(MaxNLocator(integer=True))
-        bx.set_xlabel("number of input bits n")
-        bx.set_ylabel("depth (gates on longest path)")
-        bx.legend(loc="upper left", fontsize=8, framealpha=0.95)
-        self._vline_d = bx.axvline(n, color=PALETTE["grey"], lw=1, ls=":")
-        (self._ddot_sop,) = bx.plot([], [], "o", ms=8, mfc="none", mec=c_sop, mew=2)
-        (self._ddot_tree,) = bx.plot([], [], "s", ms=8, mfc="none", mec=c_tree, mew=2)
-        bx.set_title("…paid for with depth", fontsize=10, loc="left")
-        apply_style(self.figure)
-        self.n = 0
-        self.update(n)
-
-    def update(self, n: int) -> None:
-        """Move every marker and label to ``n`` (no new artists, no new figure)."""
-        n = _check_n(n)
-        self.n = n
-        i = n - EXPLORER_N_MIN
-        sop, tree = int(self._sop[i]), int(self._tree[i])
-        for line in (self._vline_g, self._vline_d):
-            line.set_xdata([n, n])
-        self._dot_sop.set_data([n], [sop])
-        self._label_sop.xy = (n, sop)
-        self._label_sop.set_text(f"{sop} gates")
-        if tree > 0:
-            self._dot_tree.set_data([n], [tree])
-            self._label_tree.xy = (n, tree)
-            self._label_tree.set_text(f"{tree} gate" + ("s" if tree != 1 else ""))
-        else:  # n = 1: the tree is the bare input wire; a log axis has no place for 0 gates
-            self._dot_tree.set_data([], [])
-            self._label_tree.xy = (n, 1.0)
-            self._label_tree.set_text("")
-        # On the left half: labels below-right of their points (the curves rise to the right);
-        # on the right half the SOP label goes above-left and the tree label below-left.
-        right = n > (EXPLORER_N_MIN + EXPLORER_N_MAX) / 2
-        self._label_sop.set_ha("right" if right else "left")
-        self._label_sop.set_va("bottom" if right else "top")
-        self._label_sop.xyann = (-10, 6) if right else (10, -6)
-        self._label_tree.set_ha("right" if right else "left")
-        self._label_tree.xyann = (-10, -8) if right else (10, -8)
-        self._ddot_sop.set_data([n], [int(self._sop_depth[i])])
-        self._ddot_tree.set_data([n], [int(self._tree_depth[i])])
-        ratio = sop / tree if tree else float("inf")
-        tail = (f"the shallow circuit has {ratio:.1f}× as many gates" if tree
-                else "one bit is its own parity: the tree needs no gate")
-        self._title.set_text(f"n = {n}: {tail}")
-
-    def png(self) -> bytes:
-        """The figure rendered to PNG bytes (fixed size: no ``bbox_inches="tight"``)."""
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=_DPI, facecolor=self.figure.get_facecolor())
-        return buf.getvalue()
-
-
-def gate_count_figure(n: int = EXPLORER_N_DEFAULT) -> Figure:
-    """The explorer's picture at ``n`` as a static figure (the book shows it at the default).
-
-    Introduced in ``01-deep-circuits``.
-    """
-    return CircuitsPicture(n).figure
-
-
-class CircuitsExplorer:
-    """Live explorer: an n slider, the readout, and the gate-count picture updated in place.
-
-    Attributes
-    ----------
-    slider_n : ipywidgets.IntSlider
-        Class ``c5-slider-n``, range ``EXPLORER_N_MIN..EXPLORER_N_MAX``.
-    readout : ipywidgets.HTML
-        Class ``c5-readout``; ``data-key`` spans for :data:`READOUT_KEYS`.
-    image : ipywidgets.Image
-        Class ``c5-figure``; PNG of :attr:`picture`'s one persistent figure.
-    widget : ipywidgets.VBox
-        Everything, ready to display.
-
-    Introduced in ``01-deep-circuits``.
-    """
-
-    def __init__(self, n: int = EXPLORER_N_DEFAULT) -> None:
-        import ipywidgets as widgets
-
-        from chapter5.viz.picture import Picture
-
-        n = _check_n(n)
-        self.slider_n = widgets.IntSlider(
-            value=n, min=EXPLORER_N_MIN, max=EXPLORER_N_MAX, step=1, description="n",
-            continuous_update=True, style={"description_width": "2em"},
-            layout=widgets.Layout(width="460px"))
-        self.slider_n.add_class("c5-slider-n")
-        self.picture = CircuitsPicture(n)
-        width_px = int(round(_FIGSIZE[0] * _DPI))
-        height_px = int(round(_FIGSIZE[1] * _DPI))
-        self.image = Picture(
-            value=self.picture.png(), width=width_px, height=height_px,
-            alt="Gate counts of the two parity circuits against n, log scale",
-            layout=widgets.Layout(width=f"{width_px}px", height=f"{height_px}px"))
-        self.readout = widgets.HTML(value=readout_html(n, readout_strings(n)))
-        self.readout.add_class("c5-readout")
-        self.slider_n.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([self.slider_n, self.readout, self.image])
-
-    @property
-    def figure(self) -> Figure:
-        """The one persistent matplotlib figure behind the image."""
-        return self.picture.figure
-
-    def readouts(self) -> dict[str, str]:
-        """The readout strings currently on screen, by key."""
-        return readout_strings(self.slider_n.value)
-
-    def set(self, n: int) -> None:
-        """Move the slider (as a reader would); the move updates readout and picture."""
-        self.slider_n.value = _check_n(n)
-
-    def _on_change(self, _change: object = None) -> None:
-        n = int(self.slider_n.value)
-        self.picture.update(n)
-        self.readout.value = readout_html(n, readout_strings(n))
-        self.image.value = self.picture.png()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-
-def circuits_explorer(n: int = EXPLORER_N_DEFAULT) -> CircuitsExplorer:
-    """Build the live gate-count explorer at ``n``. Introduced in ``01-deep-circuits``."""
-    return CircuitsExplorer(n)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, cast
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -203,8 +204,8 @@ def speeds_over_seeds(
     x: np.ndarray,
     y: np.ndarray,
     *,
-    activation: str = "sigmoid",
-    init: str = "default",
+    activation: Literal["sigmoid", "tanh", "relu"] = "sigmoid",
+    init: Literal["default", "large", "xavier", "he"] = "default",
 ) -> np.ndarray:
     """The chapter's speed of learning at initialisation (protocol B) for each seed.
 
@@ -219,11 +220,11 @@ def speeds_over_seeds(
 
 
 # ============================================================================ figures
-def _figure(width: float, height: float, ncols: int = 1, **kw: object
+def _figure(width: float, height: float, ncols: int = 1, **kw: Any
             ) -> tuple[Figure, np.ndarray]:
     import matplotlib
 
-    with matplotlib.rc_context(rc_params()):
+    with matplotlib.rc_context(cast(Any, rc_params())):
         fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, ncols, squeeze=False, **kw)[0])

@@ -13,11 +13,12 @@ PNG of ONE persistent Agg figure that is updated in place.
 
 from __future__ import annotations
 
-import io
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter
@@ -25,6 +26,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from chapter5._validate import finite_float
 from chapter5.activations import log10_sigmoid_prime, sigmoid_prime
+from chapter5.explorer_readouts import BAND_KEYS, EMPTY, band_readouts
 from chapter5.prevalence import (
     PREVALENCE_DEFAULT_B,
     PREVALENCE_DEFAULT_W,
@@ -34,16 +36,20 @@ from chapter5.prevalence import (
     width_bound,
     z_half_width,
 )
-from chapter5.readout import format_float
+from chapter5.viz.explorer import (
+    Explorer,
+    Panel,
+    Picture,
+    float_slider,
+    new_figure,
+    readout_row,
+)
 from chapter5.viz.style import INK, PALETTE, apply_style
 
 #: Slider ranges and step of the explorer (the website's explorer uses the same).
 W_RANGE: tuple[float, float] = (-100.0, 100.0)
 B_RANGE: tuple[float, float] = (-50.0, 50.0)
 SLIDER_STEP = 0.01
-
-#: What the readouts say for an end of an empty band.
-EMPTY = "none"
 
 #: Inputs shown in the explorer's left panel; activations of sigmoid neurons lie in (0, 1).
 A_VIEW: tuple[float, float] = (-0.5, 1.5)
@@ -56,7 +62,13 @@ _N_A = 801  # samples of a in the left panel
 _FIGSIZE = (9.6, 3.6)  # inches
 _DPI = 80  # 768 x 288 px: readable, and cheap to re-render on every slider step
 
-READOUT_KEYS: tuple[str, ...] = ("band_lo", "band_hi", "band_width", "width_bound")
+READOUT_KEYS: tuple[str, ...] = BAND_KEYS
+_LABELS = {
+    "band_lo": "band starts at a =",
+    "band_hi": "band ends at a =",
+    "band_width": "band width",
+    "width_bound": "bound (123) at |w|",
+}
 
 
 def _check_w_b(w: float, b: float) -> tuple[float, float]:
@@ -64,22 +76,14 @@ def _check_w_b(w: float, b: float) -> tuple[float, float]:
 
 
 def readout_strings(w: float, b: float) -> dict[str, str]:
-    """The explorer's four readouts for weight ``w`` and bias ``b``, as on screen.
+    """The explorer's four readouts for weight ``w`` and bias ``b``:
+    :func:`chapter5.explorer_readouts.band_readouts`.
 
     Keys ``band_lo``, ``band_hi`` (ends of the band of inputs a, or ``"none"`` when |w| < 4 and
     the band is empty), ``band_width`` (hi - lo; ``"0"`` when the band is empty or a single point)
-    and ``width_bound`` (eq. 123 at |w|). Numbers are written by
-    :func:`chapter5.readout.format_float`. Introduced in ``05-how-common-is-vanishing``.
+    and ``width_bound`` (eq. 123 at |w|). Introduced in ``05-how-common-is-vanishing``.
     """
-    w, b = _check_w_b(w, b)
-    interval = band(w, b)
-    bound = float(width_bound(np.array([abs(w)]))[0])
-    if interval is None:
-        return {"band_lo": EMPTY, "band_hi": EMPTY, "band_width": format_float(0.0),
-                "width_bound": format_float(bound)}
-    lo, hi = interval
-    return {"band_lo": format_float(lo), "band_hi": format_float(hi),
-            "band_width": format_float(hi - lo), "width_bound": format_float(bound)}
+    return band_readouts(w, b)
 
 
 def readout_html(values: dict[str, str]) -> str:
@@ -87,18 +91,7 @@ def readout_html(values: dict[str, str]) -> str:
 
     Introduced in ``05-how-common-is-vanishing``.
     """
-    labels = {
-        "band_lo": "band starts at a =",
-        "band_hi": "band ends at a =",
-        "band_width": "band width",
-        "width_bound": "bound (123) at |w|",
-    }
-    cells = "".join(
-        f'<td style="padding:0 1em 0 0">{labels[k]} '
-        f'<b><span data-key="{k}">{values[k]}</span></b></td>'
-        for k in READOUT_KEYS
-    )
-    return f'<table style="font-family:monospace"><tr>{cells}</tr></table>'
+    return readout_row(_LABELS, values)
 
 
 def _log10_factor(w: float, b: float, a: np.ndarray) -> np.ndarray:
@@ -108,24 +101,23 @@ def _log10_factor(w: float, b: float, a: np.ndarray) -> np.ndarray:
     return np.log10(abs(w)) + log10_sigmoid_prime(w * a + b)
 
 
-class BandPicture:
-    """One persistent two-panel Agg figure of the band, redrawn in place by :meth:`update`.
+@dataclasses.dataclass
+class BandState:
+    """The band explorer's state: weight ``w`` and bias ``b`` of one neuron.
 
-    Left: the factor |w sigma'(w a + b)| against the input a (log axis), the line at 1, and the
-    band where the factor reaches it shaded. Right: the width bound (123) against |w| (log axes
-    in |w|) with the current |w| and the measured band width marked. Introduced in
-    ``05-how-common-is-vanishing``.
-    """
+    Introduced in ``05-how-common-is-vanishing``."""
 
-    def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
-        self.figure = Figure(figsize=_FIGSIZE, dpi=_DPI)
-        FigureCanvasAgg(self.figure)
-        ax, bx = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
-        self.figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.86, wspace=0.28)
-        self.ax_band, self.ax_bound = ax, bx
-        self._a = np.linspace(*A_VIEW, _N_A)
+    w: float
+    b: float
 
-        # Left panel: factor against a.
+
+class BandPanel(Panel):
+    """The factor |w sigma'(w a + b)| against the input a (log axis), the line at 1, and the
+    band where the factor reaches it shaded. Introduced in ``05-how-common-is-vanishing``."""
+
+    def __init__(self, ax: Axes) -> None:
+        super().__init__()
+        self.a = np.linspace(*A_VIEW, _N_A)
         ax.set_yscale("log")
         ax.set_xlim(*A_VIEW)
         ax.set_ylim(*FACTOR_VIEW)
@@ -137,17 +129,50 @@ class BandPicture:
         ax.axhline(1.0, color=PALETTE["vermillion"], lw=1.2, ls="--")
         ax.text(A_VIEW[1], 1.15, "factor = 1 ", ha="right", va="bottom", fontsize=8,
                 color=PALETTE["vermillion"])
-        trans = blended_transform_factory(ax.transData, ax.transAxes)
-        self._shade = Rectangle((0.0, 0.0), 0.0, 1.0, transform=trans,
-                                color=PALETTE["green"], alpha=0.3, lw=0)
-        ax.add_patch(self._shade)
-        (self._curve,) = ax.plot(self._a, np.ones_like(self._a), color=PALETTE["blue"], lw=2)
-        self._note = ax.text(0.02, 0.96, "", transform=ax.transAxes, ha="left", va="top",
-                             fontsize=8.5, color=INK,
-                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-        self._title = ax.set_title("", fontsize=10, loc="left")
+        with self.moving(ax):
+            trans = blended_transform_factory(ax.transData, ax.transAxes)
+            self.shade = Rectangle((0.0, 0.0), 0.0, 1.0, transform=trans,
+                                   color=PALETTE["green"], alpha=0.3, lw=0)
+            ax.add_patch(self.shade)
+            (self.curve,) = ax.plot(self.a, np.ones_like(self.a), color=PALETTE["blue"], lw=2)
+            self.note = ax.text(0.02, 0.96, "", transform=ax.transAxes, ha="left", va="top",
+                                fontsize=8.5, color=INK,
+                                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+            self.title = ax.set_title("", fontsize=10, loc="left")
 
-        # Right panel: the bound (123) against |w|.
+    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+        w, b = state.w, state.b
+        log_f = _log10_factor(w, b, self.a)
+        floor = np.log10(FACTOR_VIEW[0]) - 1.0  # below the view: drawn off-axis, never as NaN
+        self.curve.set_ydata(10.0 ** np.clip(log_f, floor, np.log10(FACTOR_VIEW[1]) + 1.0))
+        if result is None:
+            self.shade.set_visible(False)
+            note = (f"|w| = {abs(w):.2f} < 4: the factor stays below 1 for every input a"
+                    if w != 0.0 else "w = 0: the factor is 0 for every input a")
+        else:
+            lo, hi = result
+            self.shade.set_visible(True)
+            # Draw at least ~1 pixel so a very narrow band is still seen.
+            min_w = (A_VIEW[1] - A_VIEW[0]) / 600.0
+            mid = 0.5 * (lo + hi)
+            width = max(hi - lo, min_w)
+            self.shade.set_x(mid - width / 2.0)
+            self.shade.set_width(width)
+            note = f"band a ∈ [{lo:.3f}, {hi:.3f}], width {hi - lo:.3f}"
+            if hi < A_VIEW[0] or lo > A_VIEW[1]:
+                note += "\n(outside this view: no sigmoid output reaches it)"
+            elif lo >= 1.0 or hi <= 0.0:
+                note += "\n(outside (0, 1): no sigmoid output reaches it)"
+        self.note.set_text(note)
+        self.title.set_text(f"w = {w:.2f}, b = {b:.2f}")
+
+
+class BoundPanel(Panel):
+    """The width bound (123) against |w| (log axes in |w|), this neuron's |w| and band width
+    marked. Introduced in ``05-how-common-is-vanishing``."""
+
+    def __init__(self, bx: Axes) -> None:
+        super().__init__()
         w_abs = np.geomspace(VANISHING_THRESHOLD, W_ABS_VIEW[1], 400)
         w_star, width_star = max_width_bound()
         bx.set_xscale("log")
@@ -161,59 +186,46 @@ class BandPicture:
                     xytext=(12, 2), textcoords="offset points", fontsize=8, color=INK)
         bx.text(25.0, 0.27, "bound (123)", color=PALETTE["orange"], fontsize=9)
         bx.text(1.1, 0.02, "|w| < 4:\nno band", color=INK, fontsize=8, va="bottom")
-        (self._dot,) = bx.plot([], [], marker="o", ms=8, ls="none", mfc="none",
-                               mec=PALETTE["blue"], mew=2)
+        with self.moving(bx):
+            (self.dot,) = bx.plot([], [], marker="o", ms=8, ls="none", mfc="none",
+                                  mec=PALETTE["blue"], mew=2)
         bx.set_xlabel("|w|  (log scale)")
         bx.set_ylabel("width of the band in a")
         bx.set_xticks([1, 4, 10, 100], labels=["1", "4", "10", "100"])
         bx.xaxis.set_minor_formatter(NullFormatter())
         bx.set_title("band width vs |w|  (○ = this neuron)", fontsize=10, loc="left")
-        apply_style(self.figure)
+
+    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+        w_abs = abs(state.w)
+        if w_abs >= W_ABS_VIEW[0]:
+            width_now = 0.0 if result is None else result[1] - result[0]
+            self.dot.set_data([w_abs], [width_now])
+        else:
+            self.dot.set_data([], [])
+
+
+class BandPicture(Picture):
+    """One persistent two-panel Agg figure of the band, redrawn in place: :class:`BandPanel`
+    on the left, :class:`BoundPanel` on the right. Introduced in ``05-how-common-is-vanishing``.
+    """
+
+    def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
+        figure = new_figure(_FIGSIZE, _DPI)
+        ax, bx = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
+        figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.86, wspace=0.28)
+        self.ax_band, self.ax_bound = ax, bx
+        left, right = BandPanel(ax), BoundPanel(bx)
+        self._curve, self._note, self._dot = left.curve, left.note, right.dot
+        super().__init__(figure, [left, right], live=False)
         self.w = float("nan")
         self.b = float("nan")
-        self.update(w, b)
+        self.show(w, b)
 
-    def update(self, w: float, b: float) -> None:
+    def show(self, w: float, b: float) -> None:
         """Move every artist to the state for ``w``, ``b`` (no new artists, no new figure)."""
         w, b = _check_w_b(w, b)
         self.w, self.b = w, b
-        log_f = _log10_factor(w, b, self._a)
-        floor = np.log10(FACTOR_VIEW[0]) - 1.0  # below the view: drawn off-axis, never as NaN
-        self._curve.set_ydata(10.0 ** np.clip(log_f, floor, np.log10(FACTOR_VIEW[1]) + 1.0))
-        interval = band(w, b)
-        if interval is None:
-            self._shade.set_visible(False)
-            note = (f"|w| = {abs(w):.2f} < 4: the factor stays below 1 for every input a"
-                    if w != 0.0 else "w = 0: the factor is 0 for every input a")
-        else:
-            lo, hi = interval
-            self._shade.set_visible(True)
-            # Draw at least ~1 pixel so a very narrow band is still seen.
-            min_w = (A_VIEW[1] - A_VIEW[0]) / 600.0
-            mid = 0.5 * (lo + hi)
-            width = max(hi - lo, min_w)
-            self._shade.set_x(mid - width / 2.0)
-            self._shade.set_width(width)
-            where = f"band a ∈ [{lo:.3f}, {hi:.3f}], width {hi - lo:.3f}"
-            if hi < A_VIEW[0] or lo > A_VIEW[1]:
-                where += "\n(outside this view: no sigmoid output reaches it)"
-            elif lo >= 1.0 or hi <= 0.0:
-                where += "\n(outside (0, 1): no sigmoid output reaches it)"
-            note = where
-        self._note.set_text(note)
-        self._title.set_text(f"w = {w:.2f}, b = {b:.2f}")
-        w_abs = abs(w)
-        if w_abs >= W_ABS_VIEW[0]:
-            width_now = 0.0 if interval is None else interval[1] - interval[0]
-            self._dot.set_data([w_abs], [width_now])
-        else:
-            self._dot.set_data([], [])
-
-    def png(self) -> bytes:
-        """The figure rendered to PNG bytes (fixed size: no ``bbox_inches="tight"``)."""
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=_DPI, facecolor=self.figure.get_facecolor())
-        return buf.getvalue()
+        self.update(BandState(w, b), band(w, b))
 
 
 def band_figure(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> Figure:
@@ -224,84 +236,57 @@ def band_figure(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B
     return BandPicture(w, b).figure
 
 
-class BandExplorer:
+class BandExplorer(Explorer):
     """Live band explorer: sliders for w and b, readouts, and the picture updated in place.
 
     Attributes
     ----------
-    slider_w, slider_b : ipywidgets.FloatSlider
-        Classes ``c5-slider-w`` (range -100..100) and ``c5-slider-b`` (range -50..50), step 0.01.
-    readout : ipywidgets.HTML
-        Class ``c5-readout``; ``data-key`` spans for :data:`READOUT_KEYS`.
-    image : ipywidgets.Image
-        Class ``c5-figure``; PNG of :attr:`picture`'s one persistent figure.
-    widget : ipywidgets.VBox
-        Everything, ready to display.
+    state : BandState
+    controls : dict[str, ipywidgets.FloatSlider]
+        ``"w"`` (class ``c5-slider-w``, range -100..100) and ``"b"`` (``c5-slider-b``, range
+        -50..50), step 0.01; also ``slider_w``, ``slider_b``.
+    readout, image, widget
+        As in :class:`chapter5.viz.explorer.Explorer` (``data-key`` spans: :data:`READOUT_KEYS`).
 
     Introduced in ``05-how-common-is-vanishing``.
     """
 
+    alt = "The band of inputs where |w sigma'(wa+b)| >= 1, and the width bound against |w|"
+
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
-        import ipywidgets as widgets
-
-        from chapter5.viz.picture import Picture
-
         w, b = _check_w_b(w, b)
         for name, value, (lo, hi) in (("w", w, W_RANGE), ("b", b, B_RANGE)):
             if not lo <= value <= hi:
                 raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider's range); "
                                  f"got {value!r}")
-        style = {"description_width": "2em"}
-        layout = widgets.Layout(width="460px")
-        self.slider_w = widgets.FloatSlider(
-            value=w, min=W_RANGE[0], max=W_RANGE[1], step=SLIDER_STEP, description="w",
-            readout_format=".2f", continuous_update=True, style=style, layout=layout)
-        self.slider_b = widgets.FloatSlider(
-            value=b, min=B_RANGE[0], max=B_RANGE[1], step=SLIDER_STEP, description="b",
-            readout_format=".2f", continuous_update=True, style=style, layout=layout)
-        self.slider_w.add_class("c5-slider-w")
-        self.slider_b.add_class("c5-slider-b")
-        self.picture = BandPicture(w, b)
-        width_px = int(round(_FIGSIZE[0] * _DPI))
-        height_px = int(round(_FIGSIZE[1] * _DPI))
-        self.image = Picture(
-            value=self.picture.png(), width=width_px, height=height_px,
-            alt="The band of inputs where |w sigma'(wa+b)| >= 1, and the width bound against |w|",
-            layout=widgets.Layout(width=f"{width_px}px", height=f"{height_px}px"))
-        self.readout = widgets.HTML(value=readout_html(readout_strings(w, b)))
-        self.readout.add_class("c5-readout")
-        self.slider_w.observe(self._on_change, names="value")
-        self.slider_b.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
+        controls = [float_slider(key, key, value, (*rng, SLIDER_STEP), width="460px",
+                                 label_width="2em")
+                    for key, value, rng in (("w", w, W_RANGE), ("b", b, B_RANGE))]
+        self.slider_w, self.slider_b = controls[0].widget, controls[1].widget
+        self.start(BandState(w, b), controls, BandPicture(w, b))
 
-    @property
-    def figure(self) -> Figure:
-        """The one persistent matplotlib figure behind the image."""
-        return self.picture.figure
+    def layout(self) -> Any:
+        import ipywidgets as widgets
 
-    def readouts(self) -> dict[str, str]:
-        """The readout strings currently on screen, by key."""
-        return readout_strings(round(float(self.slider_w.value), 2),
-                               round(float(self.slider_b.value), 2))
+        return widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
 
-    def set(self, w: float | None = None, b: float | None = None) -> None:
-        """Move the sliders (as a reader would); each move updates readout and picture."""
-        if w is not None:
-            self.slider_w.value = w
-        if b is not None:
-            self.slider_b.value = b
+    def compute(self, state: BandState) -> tuple[float, float] | None:
+        return band(state.w, state.b)
 
-    def _on_change(self, _change: object = None) -> None:
-        # snap to the 0.01 step: the browser's slider may send back -3.9999999999999716 for -4
-        w, b = round(float(self.slider_w.value), 2), round(float(self.slider_b.value), 2)
-        self.picture.update(w, b)
-        self.readout.value = readout_html(readout_strings(w, b))
-        self.image.value = self.picture.png()
+    def readouts(self, state: BandState | None = None, result: object = None
+                 ) -> dict[str, str]:
+        """The readout strings: with no arguments, those on screen, by key."""
+        if state is None:
+            return self.readout_values()
+        return band_readouts(state.w, state.b)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    def readout_html(self, values: dict[str, str]) -> str:
+        return readout_html(values)
 
-        display(self.widget)
+    def set(self, w: float | None = None, b: float | None = None) -> None:  # type: ignore[override]
+        """Move the sliders (as a reader would); readout and picture update once."""
+        values = {k: v for k, v in (("w", w), ("b", b)) if v is not None}
+        super().set(**values)
 
 
 def band_explorer(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> BandExplorer:
@@ -316,14 +301,23 @@ def band_explorer(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT
 # Static figures for the derivation and the problems
 
 
+def _finish(fig: Figure, ax: Axes, ylim: tuple[float, float], xlabel: str, ylabel: str,
+            bottom: float) -> Figure:
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=bottom, top=0.95)
+    return apply_style(fig)
+
+
 def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Figure:
     """sigma'(z) against z with the thresholds 1/|w| for several |w|, and each z-interval
     [-z*, z*] where sigma'(z) >= 1/|w| marked. The step "solve sigma' = 1/|w| for z" in a picture.
 
     Introduced in ``05-how-common-is-vanishing``.
     """
-    fig = Figure(figsize=(7.2, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = new_figure((7.2, 3.6))
     ax = fig.subplots()
     z = np.linspace(-8.0, 8.0, 801)
     ax.plot(z, sigmoid_prime(z), color=INK, lw=2, label="σ'(z)")
@@ -339,12 +333,7 @@ def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Fig
         ax.plot([-zs, zs], [level, level], color=c, lw=5, alpha=0.8, solid_capstyle="butt",
                 label=f"|w| = {w_abs:g}: 1/|w| = {level:.3f}, |z| ≤ {zs:.3f}")
     ax.set_xlim(-8.0, 8.0)
-    ax.set_ylim(0.0, 0.3)
-    ax.set_xlabel("weighted input z = w a + b")
-    ax.set_ylabel("σ'(z)")
-    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.95)
-    return apply_style(fig)
+    return _finish(fig, ax, (0.0, 0.3), "weighted input z = w a + b", "σ'(z)", bottom=0.14)
 
 
 def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 10.0, 100.0)
@@ -356,8 +345,7 @@ def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 
     w_abs_max = finite_float("w_abs_max", w_abs_max)
     if w_abs_max <= VANISHING_THRESHOLD:
         raise ValueError(f"w_abs_max must exceed 4; got {w_abs_max!r}")
-    fig = Figure(figsize=(7.2, 3.4), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = new_figure((7.2, 3.4))
     ax = fig.subplots()
     w_abs = np.geomspace(VANISHING_THRESHOLD, w_abs_max, 600)
     ax.plot(w_abs, width_bound(w_abs), color=PALETTE["orange"], lw=2,
@@ -378,12 +366,8 @@ def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 
     ticks = [t for t in (4, 7, 10, 20, 50, 100, 200, 500, 1000) if t <= w_abs_max]
     ax.set_xticks(ticks, labels=[str(t) for t in ticks])
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_ylim(0.0, 0.5)
-    ax.set_xlabel("|w|  (log scale)")
-    ax.set_ylabel("widest band of inputs a")
-    ax.legend(fontsize=8, loc="upper right", framealpha=0.95)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.95)
-    return apply_style(fig)
+    return _finish(fig, ax, (0.0, 0.5), "|w|  (log scale)", "widest band of inputs a",
+                   bottom=0.15)
 
 
 def identity_error_figure(w1: np.ndarray, max_error: np.ndarray, bound: np.ndarray) -> Figure:
@@ -399,8 +383,7 @@ def identity_error_figure(w1: np.ndarray, max_error: np.ndarray, bound: np.ndarr
         raise ValueError("w1, max_error and bound must be 1-D arrays of the same length")
     if np.any(w1 <= 0) or np.any(max_error <= 0) or np.any(bound <= 0):
         raise ValueError("w1, max_error and bound must be positive (they go on log axes)")
-    fig = Figure(figsize=(6.4, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = new_figure((6.4, 3.6))
     ax = fig.subplots()
     ax.loglog(w1, max_error, "o-", color=PALETTE["blue"], ms=4, lw=1.5,
               label="measured max |error| on [0, 1]")
@@ -416,6 +399,7 @@ __all__ = [
     "A_VIEW",
     "BandExplorer",
     "BandPicture",
+    "BandState",
     "B_RANGE",
     "EMPTY",
     "READOUT_KEYS",

@@ -16,16 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chapter5.chain import (
-    EXPLORER_A0,
-    EXPLORER_DEFAULT_DEPTH,
-    EXPLORER_MAX_DEPTH,
-    EXPLORER_SEED,
-    Chain,
-    balanced_chain,
-    exploding_chain,
-    explorer_typical_chain,
-)
+from chapter5.chain import EXPLORER_A0, EXPLORER_DEFAULT_DEPTH, EXPLORER_MAX_DEPTH, EXPLORER_SEED
 from chapter5.prevalence import PREVALENCE_DEFAULT_B, PREVALENCE_DEFAULT_W
 from chapter5.viz import chain as chain_viz
 from chapter5.viz import prevalence as prevalence_viz
@@ -42,25 +33,19 @@ PREVALENCE_B_RANGE: tuple[float, float, float] = (*prevalence_viz.B_RANGE, _STEP
 PRESETS_PATH = Path(__file__).resolve().parents[1] / "js" / "chain_presets.js"
 
 
-def _preset(label: str, chain: Chain) -> dict[str, object]:
-    return {"label": label, "w": chain.w.tolist(), "b": chain.b.tolist(), "a0": chain.a0}
-
-
 def chain_presets() -> dict[str, dict[str, object]]:
-    """The explorer's three presets at full depth ``EXPLORER_MAX_DEPTH``, keyed by button name.
+    """The explorer's presets at full depth ``EXPLORER_MAX_DEPTH``, keyed by button name, from
+    :data:`chapter5.viz.chain.PRESET_LABELS` and :func:`chapter5.viz.chain.preset_chain`.
 
     Each value holds ``label`` (button text), ``w`` and ``b`` (lists of ``EXPLORER_MAX_DEPTH``
     floats: the explorer shows the first ``depth`` of them) and ``a0``. Introduced in
     ``03-chain-of-neurons``.
     """
-    depth = EXPLORER_MAX_DEPTH
-    return {
-        "typical": _preset(
-            f"typical N(0,1) start (seed {EXPLORER_SEED})", explorer_typical_chain(depth)
-        ),
-        "exploding": _preset("exploding: w = 100, z = 0", exploding_chain(depth, EXPLORER_A0)),
-        "balanced": _preset("balanced: every factor 1", balanced_chain(depth, EXPLORER_A0)),
-    }
+    out: dict[str, dict[str, object]] = {}
+    for name, label in chain_viz.PRESET_LABELS.items():
+        chain = chain_viz.preset_chain(name, EXPLORER_MAX_DEPTH)
+        out[name] = {"label": label, "w": chain.w.tolist(), "b": chain.b.tolist(), "a0": chain.a0}
+    return out
 
 
 def presets_module() -> str:

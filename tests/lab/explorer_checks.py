@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from chapter5.chain import EXPLORER_A0, Chain, ChainGradients, gradients, product_equation
-from chapter5.readout import format_float, format_signed_log10
+from chapter5.chain import EXPLORER_A0, Chain, ChainGradients, gradients
+from chapter5.explorer_readouts import band_readouts, chain_readouts
 
 
 def chain_readouts_for(g: ChainGradients) -> dict[str, str]:
     """``factor_j``, ``dC_db_j``, ``z_j`` (j = 1..L), ``ratio_1_L`` and ``equation`` (eq. 122
-    with the numbers in) for one chain."""
-    out: dict[str, str] = {}
-    for j in range(1, g.z.size + 1):
-        out[f"factor_{j}"] = format_signed_log10(g.sign_factors[j - 1], g.log10_abs_factors[j - 1])
-        out[f"dC_db_{j}"] = format_signed_log10(g.sign_dC_db[j - 1], g.log10_abs_dC_db[j - 1])
-        out[f"z_{j}"] = format_float(g.z[j - 1])
-    out["ratio_1_L"] = format_signed_log10(
-        g.sign_dC_db[0] * g.sign_dC_db[-1], g.log10_ratio_first_last
-    )
-    out["equation"] = product_equation(g)
-    return out
+    with the numbers in) for one chain: :func:`chapter5.explorer_readouts.chain_readouts`."""
+    return chain_readouts(g)
 
 
 def chain_from_sliders(values: dict[str, float]) -> Chain:
@@ -43,21 +34,8 @@ def expected_chain_readouts(values: dict[str, float]) -> dict[str, str]:
 
 
 def expected_band_readouts(values: dict[str, float]) -> dict[str, str]:
-    """``band_lo``, ``band_hi``, ``band_width``, ``width_bound`` for the prevalence explorer.
-
-    An empty band (|w| < 4) reads ``none`` at both ends and width ``0``.
+    """``band_lo``, ``band_hi``, ``band_width``, ``width_bound`` for the prevalence explorer
+    (:func:`chapter5.explorer_readouts.band_readouts`). An empty band (|w| < 4) reads ``none``
+    at both ends and width ``0``.
     """
-    from chapter5.prevalence import band, width_bound
-
-    w, b = values["w"], values["b"]
-    interval = band(w, b)
-    bound = format_float(float(width_bound(np.array([abs(w)]))[0]))
-    if interval is None:
-        return {"band_lo": "none", "band_hi": "none", "band_width": "0", "width_bound": bound}
-    lo, hi = interval
-    return {
-        "band_lo": format_float(lo),
-        "band_hi": format_float(hi),
-        "band_width": format_float(hi - lo),
-        "width_bound": bound,
-    }
+    return band_readouts(values["w"], values["b"])

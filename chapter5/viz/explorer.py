@@ -1,0 +1,442 @@
+"""The explorer core: one state object, controls that write into it, panels that redraw
+themselves, and a readout from :mod:`chapter5.explorer_readouts`.
+
+An explorer is four pieces (see ``chapter5/viz/README.md`` for a whole one in 20 lines):
+
+* a **state**: a small dataclass holding everything the reader can set (the JavaScript explorers
+  keep the same ``state``), written only through :meth:`Explorer.set`;
+* **controls**: ipywidgets whose ``value`` writes one field of the state (:class:`Control`);
+* **panels**: small classes that make their artists once, inside :meth:`Panel.moving` for the ones
+  that change, and move them in ``update(state, result)``; a :class:`Picture` holds the panels
+  of one figure and turns it into PNG bytes, redrawing only the moving artists over a cached
+  background;
+* a **readout**: ``readouts(state, result) -> {data-key: text}``, the explorer's one function in
+  :mod:`chapter5.explorer_readouts`, shown as HTML whose elements carry ``data-key``.
+
+:class:`Explorer` wires them: a control moves, the state changes, ``compute(state)`` gives the
+result, every panel updates, the picture is rendered once and the readout is rewritten. Introduced
+in ``03-chain-of-neurons``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import re
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar, cast
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from chapter5.viz.style import apply_style
+
+#: Every float slider of the explorers moves in steps of 0.01.
+STEP = 0.01
+
+
+def new_figure(figsize: tuple[float, float], dpi: float = 100) -> Figure:
+    """A matplotlib Figure on its own Agg canvas (no pyplot, no global state).
+
+    Introduced in ``01-deep-circuits``.
+    """
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def snap(value: float, step: float = STEP) -> float:
+    """``value`` on the slider grid: the browser may send back -3.9999999999999716 for -4.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    decimals = max(0, round(-np.log10(step)))
+    return round(float(value), int(decimals))
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def rgba_png(rgba: Any, width: int, height: int) -> bytes:
+    """An 8-bit RGBA PNG of the pixel buffer ``rgba`` (``height`` rows of ``width`` x 4 bytes,
+    as Agg's ``buffer_rgba()``): rows fed to zlib (level 1) straight from the buffer, without
+    the copy to RGB and the filter search PIL makes, which takes twice as long (the largest part
+    of a slider step, ``benchmarks/bench_lab_latency.py``). Lossless: the same pixels.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    view = memoryview(rgba).cast("B")
+    stride = 4 * width
+    if len(view) != stride * height:
+        raise ValueError(f"rgba must hold {height} rows of {width} RGBA pixels; got "
+                         f"{len(view)} bytes")
+    deflate = zlib.compressobj(1)
+    parts = []
+    for row in range(height):
+        parts.append(deflate.compress(b"\x00"))  # filter type 0: the row as it is
+        parts.append(deflate.compress(view[row * stride:(row + 1) * stride]))
+    parts.append(deflate.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts))
+            + _chunk(b"IEND", b""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels and the picture
+
+
+class Panel:
+    """One part of a picture. Subclasses make their artists in ``__init__`` and move them in
+    :meth:`update`. Artists made inside ``with self.moving(ax):`` are the ones that change; a live
+    picture redraws exactly those over a cached background, so none can be forgotten.
+
+    Set ``self.stale = True`` in :meth:`update` when something outside the moving artists changed
+    (an axis range, a title): the picture then redraws its background once.
+    Introduced in ``03-chain-of-neurons``.
+    """
+
+    def __init__(self) -> None:
+        self.artists: list[Artist] = []
+        self.stale = True
+
+    @contextmanager
+    def moving(self, *containers: Any) -> Iterator[None]:
+        """Every artist added to ``containers`` (axes or the figure) inside the block moves."""
+        before = [set(map(id, c.get_children())) for c in containers]
+        yield
+        for c, seen in zip(containers, before, strict=True):
+            self.artists += [a for a in c.get_children() if id(a) not in seen]
+
+    def update(self, state: Any, result: Any) -> None:  # pragma: no cover - interface
+        """Move the artists to show ``state`` and its computed ``result``."""
+        raise NotImplementedError
+
+
+class Picture:
+    """The panels of one persistent figure and its PNG. Introduced in ``03-chain-of-neurons``.
+
+    Parameters
+    ----------
+    figure : Figure
+        Made once (:func:`new_figure`); its identity never changes.
+    panels : list of Panel
+    live : bool
+        True: moving artists are drawn over a cached background (blitting); False: every
+        :meth:`png` draws the whole figure.
+    """
+
+    def __init__(self, figure: Figure, panels: list[Panel], *, live: bool = True) -> None:
+        self.figure = figure
+        self.panels = panels
+        self.live = bool(live)
+        self._background: Any = None
+        apply_style(figure)
+        for panel in panels:
+            for artist in panel.artists:
+                artist.set_animated(self.live)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        width, height = self.figure.canvas.get_width_height()
+        return int(width), int(height)
+
+    def update(self, state: Any, result: Any) -> None:
+        """Let every panel move its artists."""
+        for panel in self.panels:
+            panel.update(state, result)
+            if panel.stale:
+                self._background = None
+                panel.stale = False
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes (fixed size, no tight bounding box)."""
+        canvas = cast(FigureCanvasAgg, self.figure.canvas)
+        if not self.live:
+            buf = io.BytesIO()
+            canvas.print_png(buf, pil_kwargs={"compress_level": 1})
+            return buf.getvalue()
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for panel in self.panels:
+            for artist in panel.artists:
+                if artist.get_visible():
+                    self.figure.draw_artist(artist)
+        width, height = self.size
+        return rgba_png(canvas.buffer_rgba(), width, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Controls
+
+
+@dataclasses.dataclass
+class Control:
+    """A widget whose ``value`` writes field ``key`` of the state, through ``convert``.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+
+    key: str
+    widget: Any
+    convert: Callable[[Any], Any] = snap
+
+
+def float_slider(key: str, label: str, value: float, rng: tuple[float, float, float],
+                 width: str = "275px", label_width: str = "2.2em") -> Control:
+    """A continuous FloatSlider (range ``(min, max, step)``) with CSS class ``c5-slider-<key>``.
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    import ipywidgets as widgets
+
+    s = widgets.FloatSlider(value=float(value), min=rng[0], max=rng[1], step=rng[2],
+                            description=label, continuous_update=True, readout_format=".2f",
+                            style={"description_width": label_width},
+                            layout=widgets.Layout(width=width))
+    s.add_class(f"c5-slider-{key}")
+    step = rng[2]
+
+    def convert(value: Any) -> float:
+        return snap(value, step)
+
+    return Control(key, s, convert)
+
+
+def int_slider(key: str, label: str, value: int, lo: int, hi: int, width: str = "300px",
+               label_width: str = "3em") -> Control:
+    """A continuous IntSlider ``lo..hi`` with CSS class ``c5-slider-<key>``.
+
+    Introduced in ``01-deep-circuits``.
+    """
+    import ipywidgets as widgets
+
+    s = widgets.IntSlider(value=int(value), min=lo, max=hi, step=1, description=label,
+                          continuous_update=True, style={"description_width": label_width},
+                          layout=widgets.Layout(width=width))
+    s.add_class(f"c5-slider-{key}")
+    return Control(key, s, int)
+
+
+# ---------------------------------------------------------------------------------------------
+# Readout HTML
+
+
+_KEY_RE = re.compile(r'data-key="([A-Za-z0-9_]+)">([^<]*)<')
+
+
+def parse_readout(markup: str) -> dict[str, str]:
+    """The ``data-key`` -> text pairs of a readout's HTML (what a browser test reads).
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+    return {k: html.unescape(v) for k, v in _KEY_RE.findall(markup)}
+
+
+def keyed(key: str, text: str, tag: str = "span") -> str:
+    """``<tag data-key="key">text</tag>``, the text HTML-escaped. Introduced in
+    ``03-chain-of-neurons``."""
+    return f'<{tag} data-key="{key}">{html.escape(text, quote=False)}</{tag}>'
+
+
+def readout_row(labels: dict[str, str], values: dict[str, str]) -> str:
+    """A one-row monospace table: each label followed by its value in bold, one ``data-key``
+    span per key of ``labels``. Introduced in ``05-how-common-is-vanishing``."""
+    cells = "".join(f'<td style="padding:0 1em 0 0">{label} <b>{keyed(k, values[k])}</b></td>'
+                    for k, label in labels.items())
+    return f'<table style="font-family:monospace"><tr>{cells}</tr></table>'
+
+
+# ---------------------------------------------------------------------------------------------
+# The explorer
+
+
+class Explorer:
+    """Controls -> state -> result -> panels, picture and readout, in one place.
+
+    A subclass sets :attr:`alt` and implements :meth:`compute`, :meth:`readouts`,
+    :meth:`readout_html` and :meth:`layout`, then calls :meth:`start`.
+
+    Attributes
+    ----------
+    state : dataclass instance
+        Everything the reader set; change it with :meth:`set` (or a control).
+    controls : dict[str, widget]
+        The control widgets by state key.
+    picture : Picture
+    image : chapter5.viz.picture.Picture
+        The picture's PNG, swapped in only once decoded.
+    readout : ipywidgets.HTML
+        CSS class ``c5-readout``; elements carry ``data-key``.
+    widget : ipywidgets.Box
+        Everything, laid out.
+    result : object
+        What :meth:`compute` returned for the state on screen.
+    render_count : int
+        How many times the picture was rendered (:meth:`set` with many values renders once).
+
+    Introduced in ``03-chain-of-neurons``.
+    """
+
+    alt: ClassVar[str] = ""
+
+    def start(self, state: Any, controls: list[Control], picture: Picture) -> None:
+        """Wire ``controls`` to ``state``, lay out the widgets and draw the first time."""
+        import ipywidgets as widgets
+
+        from chapter5.viz.picture import Picture as PictureWidget
+
+        self.state = state
+        self.picture = picture
+        self._controls = {c.key: c for c in controls}
+        self.controls: dict[str, Any] = {c.key: c.widget for c in controls}
+        self._holding = 0
+        self.render_count = 0
+        width, height = picture.size
+        self.image = PictureWidget(width=width, height=height, alt=self.alt,
+                                   layout=widgets.Layout(width=f"{width}px",
+                                                         height=f"{height}px"))
+        self.readout = widgets.HTML()
+        self.readout.add_class("c5-readout")
+        self.widget = self.layout()
+        for c in controls:
+            c.widget.observe(self._on_change, names="value")
+        self.refresh()
+
+    # --- what a subclass provides
+    def compute(self, state: Any) -> Any:  # pragma: no cover - interface
+        """The math for ``state`` (from :mod:`chapter5`)."""
+        raise NotImplementedError
+
+    def readouts(self, state: Any, result: Any) -> dict[str, str]:  # pragma: no cover
+        """The readout strings: the explorer's function in :mod:`chapter5.explorer_readouts`."""
+        raise NotImplementedError
+
+    def readout_html(self, values: dict[str, str]) -> str:  # pragma: no cover - interface
+        """The readout as HTML, every value in an element with its ``data-key``."""
+        raise NotImplementedError
+
+    def layout(self) -> Any:  # pragma: no cover - interface
+        """The widgets laid out (``self.controls``, ``self.image``, ``self.readout``)."""
+        raise NotImplementedError
+
+    def on_refresh(self, values: dict[str, str]) -> None:
+        """Hook after each refresh (e.g. a second HTML widget); default: nothing."""
+
+    # --- the loop
+    def set(self, **values: Any) -> None:
+        """Set several state fields (moving their controls) and redraw once."""
+        with self.hold():
+            for key, value in values.items():
+                if key not in self._controls:
+                    raise ValueError(f"no control named {key!r}; the controls are "
+                                     f"{', '.join(self._controls)}")
+                self._controls[key].widget.value = value
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold redraws while several controls move; redraw once on leaving."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if self._holding == 0:
+                self.refresh()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        for c in self._controls.values():
+            if change["owner"] is c.widget:
+                setattr_state(self.state, c.key, c.convert(change["new"]))
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Compute the result for the state, update the panels, render once, rewrite the
+        readout."""
+        self.result = self.compute(self.state)
+        self.picture.update(self.state, self.result)
+        self.image.value = self.picture.png()
+        values = self.readouts(self.state, self.result)
+        self.readout.value = self.readout_html(values)
+        self.on_refresh(values)
+        self.render_count += 1
+
+    def readout_values(self) -> dict[str, str]:
+        """The readout's ``data-key`` -> text pairs, read back from what is on screen."""
+        return parse_readout(self.readout.value)
+
+    @property
+    def figure(self) -> Figure:
+        """The one persistent matplotlib figure behind the image."""
+        return self.picture.figure
+
+    def time_update(self, n: int = 30, key: str | None = None) -> np.ndarray:
+        """Move control ``key`` (default: the first) ``n`` small steps through the full observer
+        path and return each update's wall time in seconds, shape (n,). Puts it back after."""
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n must be a positive integer; got {n!r}")
+        key = next(iter(self.controls)) if key is None else key
+        if key not in self.controls:
+            raise ValueError(f"key must name a control, one of {', '.join(self.controls)}; "
+                             f"got {key!r}")
+        s = self.controls[key]
+        start = s.value
+        step = max(float(s.step), 0.01)
+        sign = 1 if start < s.min + 0.5 * (s.max - s.min) else -1
+        times = np.empty(n)
+        for i in range(n):
+            value = start + sign * step * (i + 1)
+            t0 = time.perf_counter()
+            s.value = round(value, 2) if isinstance(start, float) else int(value)
+            times[i] = time.perf_counter() - t0
+        s.value = start
+        return times
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def setattr_state(state: Any, key: str, value: Any) -> None:
+    """Write ``value`` into field ``key`` of ``state``; a state may define ``set(key, value)``
+    for keys that are not plain fields (``"w3"`` -> ``w[2]``). Introduced in
+    ``03-chain-of-neurons``."""
+    setter = getattr(state, "set", None)
+    if callable(setter):
+        setter(key, value)
+    else:
+        setattr(state, key, value)
+
+
+__all__ = [
+    "Control",
+    "Explorer",
+    "Panel",
+    "Picture",
+    "STEP",
+    "float_slider",
+    "int_slider",
+    "keyed",
+    "new_figure",
+    "parse_readout",
+    "readout_row",
+    "rgba_png",
+    "setattr_state",
+    "snap",
+]
