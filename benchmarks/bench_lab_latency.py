@@ -263,8 +263,13 @@ def measure(page: Any, server: labkit.LabServer, name: str, cfg: dict[str, str],
         "gone": gone_presses,
         "size": f"{size[0]}x{size[1]}",
         "reasons": reasons,
-        "decode": percentile(decodes, 50) if decodes else float("nan"),
+        "decode": p50(decodes),
     }
+
+
+def p50(values: list[float]) -> float:
+    """Nearest-rank median (always one of the measured values); NaN when nothing was measured."""
+    return float(np.percentile(values, 50, method="inverted_cdf")) if values else float("nan")
 
 
 def kernel_breakdown(presses: int) -> dict[str, float]:
@@ -290,7 +295,7 @@ def kernel_breakdown(presses: int) -> dict[str, float]:
         for key, a, b in (("math", t0, t1), ("panels", t1, t2), ("draw + PNG", t2, t3),
                           ("readout", t3, t4)):
             steps[key].append(1e3 * (b - a))
-    return {k: percentile(v, 50) for k, v in steps.items()}
+    return {k: p50(v) for k, v in steps.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

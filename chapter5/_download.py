@@ -143,7 +143,7 @@ class _Fetch:
         self.progress, self.timeout, self.deadline = progress, timeout, deadline
 
     def __call__(self, url: str, output_file: str, pooch_: object) -> None:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # lazily: downloads only
+        from tqdm.auto import tqdm  # lazily: downloads only
 
         received, total = 0, None
         with _Deadline(self.deadline, self.timeout) as clock:
