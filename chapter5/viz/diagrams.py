@@ -114,7 +114,7 @@ def net_diagram(nets: Mapping[str, Sequence[int]], *, width: float | None = None
         cols = _draw_net(ax, sizes, height=height)
         for i, ((x, _), n) in enumerate(zip(cols, sizes, strict=True)):
             ax.text(x, -height / 2 - 0.3, f"{_layer_name(i, len(sizes))}\n{n}", ha="center",
-                    va="top", fontsize=8, color=INK)
+                    va="top", fontsize=9, color=INK)
         ax.set_title(title, fontsize=10)
         ax.set_xlim(-0.5, len(sizes) - 0.5)
         ax.set_ylim(-height / 2 - 0.85, height / 2 + 0.3)
