@@ -327,13 +327,15 @@ def escape_factors(net: Network, x: np.ndarray) -> dict[str, np.ndarray]:
 
     In the chain, dC/db_1 = sigma'(z_1) (w_2 sigma'(z_2)) (w_3 sigma'(z_3)) ... : each factor
     pairs a neuron's incoming weight with that neuron's sigma'. With many neurons there is one such
-    factor |w^l_{jk}| sigma'(z^l_j) per connection k -> j into hidden layer l = 2, ..., L - 1 and
-    per input. Returns, per hidden layer 2 ... L - 1 (column i for layer i + 2):
+    factor |w_{jk}| sigma'(z_j) per connection k -> j into a hidden layer after the first, and per
+    input. With h hidden layers numbered 1 ... h from the input side, returns for hidden layers
+    2 ... h (column i for hidden layer i + 2):
 
-    * ``largest``: the largest factor over all inputs and connections, shape (L - 3,);
+    * ``largest``: the largest factor over all inputs and connections, shape (h - 1,);
     * ``share_above_1``: the fraction of (input, connection) pairs with a factor >= 1;
 
-    and ``largest_weight``: max |w| of each weight matrix w^2 ... w^L, shape (L - 1,).
+    and ``largest_weight``: max |w| of each weight matrix, the one into hidden layer 1 first and
+    the one into the output layer last, shape (h + 1,).
 
     Introduced in ``06-many-neurons-other-obstacles``.
     """

@@ -98,7 +98,8 @@ many_neuron_diagram(hidden_layers=3, neurons=4)
 # *Figure 6.1 — A net with several neurons per layer. Backpropagation carries the error from the
 # output layer $L$ back towards the input; on the way through each layer it is multiplied by that
 # layer's diagonal matrix $\Sigma'(z^l)$ and by the transposed weights $(w^{l+1})^T$ that lead out
-# of the layer. The colour of each hidden layer is the one it has in every figure of the book.*
+# of the layer. Hidden layers are numbered from the input side, $l = 1$ being the first hidden
+# layer, and each has the colour it has in every figure of the book.*
 #
 # Backpropagation (Nielsen, ch. 2) computes the error $\delta^l = \partial C/\partial z^l$ of
 # layer $l$ from the one above it:
@@ -533,8 +534,9 @@ glue("lower_layers_max", sig(lower_means.max(), 2))
 # * For tanh near its centre, $\sigma' \approx 1$ and $a \approx z$. Forwards we need
 #   $n_{\text{in}}\operatorname{Var}(w) = 1$, backwards $n_{\text{out}}\operatorname{Var}(w) = 1$
 #   (the error is summed over the neurons the weights lead to). Both hold only if the layers have
-#   equal sizes; Glorot and Bengio's compromise is the harmonic middle,
-#   $\operatorname{Var}(w) = 2/(n_{\text{in}} + n_{\text{out}})$.
+#   equal sizes; Glorot and Bengio's compromise uses the average of the two sizes,
+#   $\operatorname{Var}(w) = 1\big/\tfrac12(n_{\text{in}} + n_{\text{out}}) =
+#   2/(n_{\text{in}} + n_{\text{out}})$.
 # * For ReLU, half of the neurons are off on average: $\sigma'^2$ is 1 on half of them and 0 on
 #   the rest, so $\overline{\sigma'^2} = 1/2$, and likewise $\overline{a^2} =
 #   \operatorname{Var}(z)/2$. Making $n\operatorname{Var}(w)/2 = 1$ gives He's
@@ -791,8 +793,8 @@ sharpness_figure({label: (run.sharpness_epochs, run.sharpness, float(label.split
 # * **Normalisation** ([Ioffe and Szegedy, 2015](../references.md), batch normalisation): re-centre
 #   and re-scale every neuron's $z$ over the mini-batch before the activation, with a learned
 #   scale and offset. It keeps each $z$ near the steep middle of the activation whatever the
-#   weights do, so $\sigma'$ cannot drift towards 0 during training: the balance that Xavier and
-#   He set up at the start is held during training.
+#   weights do, so $\sigma'$ cannot drift far towards 0: it helps keep, during training, the
+#   balance that Xavier and He only set up at the start.
 # * **Residual connections** ([He, Zhang, Ren and Sun, 2016](../references.md)): each block of
 #   layers computes $a^{l+1} = a^l + F(a^l)$ instead of $F(a^l)$. Backpropagation through the block
 #   then multiplies the error by $1 + \partial F/\partial a$ instead of $\partial F/\partial a$:
