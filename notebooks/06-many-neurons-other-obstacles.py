@@ -759,6 +759,17 @@ sharpness_figure({label: (run.sharpness_epochs, run.sharpness, float(label.split
 # protocol-C runs of seed 0. For ReLU the cost has kinks, where its curvature is not defined, and
 # the measured values scatter.*
 #
+# The same tanh/Xavier net with the two step sizes, side by side:
+
+# %% tags=["hide-input"] mystnb={"image": {"alt": "Two panels of speed of learning on a log axis over 500 epochs for the four hidden layers of the tanh net with Xavier weights. Left, eta 0.1: a burst near epoch 250 and thick zigzag bands. Right, eta 0.05: four smooth curves, layer 1 lowest and layer 4 highest at the end."}}
+speeds_training_figure({"tanh, Xavier init, \u03b7 = 0.1": during["tanh, Xavier init"],
+                        "tanh, Xavier init, \u03b7 = 0.05": tanh_half.speeds})
+
+# %% [markdown]
+# *Figure 6.8 — Speed of learning of hidden layers 1 (blue) to 4 (vermillion) of the tanh net
+# with Xavier initial weights (seed 0, protocol C), log y axis. Left: $\eta = 0.1$, as in
+# Figure 6.6. Right: $\eta = 0.05$: the zigzag and the burst are gone.*
+#
 # The evidence fits. With $\eta = 0.1$ the tanh net's sharpness climbs to the limit
 # $2/\eta = 20$ and stays there (between 15 and 35 at every measurement from epoch 50 on):
 # training keeps pushing into sharper regions, and the zigzag pushes it back out. This self-stabilising behaviour of

@@ -186,5 +186,5 @@ def speeds_training_figure(runs: Mapping[str, np.ndarray]) -> Figure:
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("epoch (full-batch steps)")
     axes[0].set_ylabel(r"speed of learning $\|\partial C/\partial b^l\|$")
-    axes[0].legend(fontsize=8, loc="lower left")
+    axes[0].legend(fontsize=8, loc="upper right")
     return apply_style(fig)
