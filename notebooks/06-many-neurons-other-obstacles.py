@@ -544,8 +544,9 @@ glue("lower_layers_max", sig(lower_means.max(), 2))
 # * For the sigmoid, the backward factor would need $n\operatorname{Var}(w) =
 #   1/\overline{\sigma'^2} \approx 1/0.2^2 = 25$, weights about five times the default. But the
 #   sigmoid is not centred: its outputs average about 0.5, so such weights make $z$ large,
-#   saturate the neurons and lower $\sigma'$ again. That is the large initialisation of 6.3, whose
-#   measured factor stayed well below 1: there is no consistent choice for the sigmoid.
+#   saturate the neurons and lower $\sigma'$ again. That is about the large initialisation of 6.3
+#   ($n\operatorname{Var}(w) = 30$), whose measured factor stayed well below 1: there is no
+#   consistent choice for the sigmoid.
 #
 # To separate the two ingredients, activation and weights, we also run each activation with the
 # book's default initialisation, and ReLU with the large initialisation. The protocol is the same
@@ -772,8 +773,8 @@ speeds_training_figure({"tanh, Xavier init, \u03b7 = 0.1": during["tanh, Xavier 
 #
 # The evidence fits. With $\eta = 0.1$ the tanh net's sharpness climbs to the limit
 # $2/\eta = 20$ and stays there (between 15 and 35 at every measurement from epoch 50 on):
-# training keeps pushing into sharper regions, and the zigzag pushes it back out. This self-stabilising behaviour of
-# full-batch gradient descent has a name, the **edge of stability**
+# training keeps pushing into sharper regions, and the zigzag pushes it back out. This
+# self-stabilising behaviour of full-batch gradient descent has a name, the **edge of stability**
 # ([Cohen et al., 2021](../references.md)). With half the step the same net levels off at a
 # sharpness of at most <span data-glue="half_sharp_hi:.0f">23</span>, below its limit of 40, and
 # its curves are smooth: the zigzag measure (the mean size of the step-to-step wobble of
@@ -787,15 +788,15 @@ speeds_training_figure({"tanh, Xavier init, \u03b7 = 0.1": during["tanh, Xavier 
 # Living at the edge of stability has a side effect worth knowing: the run becomes **chaotic**.
 # Each zigzag amplifies tiny differences, so the last bits of rounding, which differ from one
 # processor or BLAS library to another, grow until the later epochs of the tanh run at
-# $\eta = 0.1$ visibly differ between machines (its burst may come a little earlier or later).
+# $\eta = 0.1$ visibly differ between machines (we saw them differ between two BLAS kernels on
+# one and the same computer).
 # That is why this notebook states only bounds for that run; every other run here gives the same
 # digits everywhere.
 #
 # ## 6.6 Looking further: the remedies
 #
 # The chapter stops at the diagnosis. The remedies that made very deep nets trainable came later;
-# each attacks the product of eq. (124) in a different way. We only name them here (the
-# deep-network lab lets you try them):
+# each attacks the product of eq. (124) in a different way. We only name them here:
 #
 # * **Gradient clipping** ([Pascanu, Mikolov and Bengio, 2013](../references.md)): when the
 #   gradient's norm exceeds a threshold, scale it down to the threshold before the step. It stops
@@ -825,8 +826,8 @@ speeds_training_figure({"tanh, Xavier init, \u03b7 = 0.1": during["tanh, Xavier 
 #   any depth.
 # * Balance set up at the start is not kept during training; and the last hidden layer of a
 #   sigmoid net drifts towards 0 while the net is still at chance.
-# * Jagged learning curves in full-batch training are a step size at the edge of stability
-#   ($\eta \approx 2/\text{sharpness}$), not a property of the layers.
+# * The jagged learning curves of the tanh and ReLU nets come from a step size at the edge of
+#   stability ($\eta \approx 2/\text{sharpness}$), not from the balance of the layers.
 # * Later remedies (clipping, normalisation, residual connections) each break the product of
 #   eq. (124) in their own way.
 #
