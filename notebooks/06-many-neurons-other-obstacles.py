@@ -744,8 +744,8 @@ assert zigzag(during["tanh, Xavier init"]) > 10 * zigzag(tanh_half.speeds)
 assert zigzag(during["sigmoid, default init"]) < 0.1 * zigzag(during["tanh, Xavier init"])
 assert zigzag(during["ReLU, He init"]) > 10 * zigzag(during["sigmoid, default init"])
 assert np.all(np.diff(tanh_half.speeds[-1]) > 0)  # layer 1 slowest ... layer 4 fastest
-# the tanh run at eta = 0.1 is chaotic (its later epochs change with the last bits of rounding,
-# i.e. from one BLAS kernel to another), so only bounds of it are glued; the others are stable
+# the tanh run at eta = 0.1 amplifies rounding (its later epochs change with the last bits of
+# rounding, i.e. from one BLAS kernel to another), so only bounds of it are glued
 glue("half_sharp_hi", sig(half_later.max(), 2))
 glue("sigmoid_sharp_max", sig(runs_c["sigmoid, default init"].sharpness[1:].max(), 2))
 
@@ -785,13 +785,12 @@ speeds_training_figure({"tanh, Xavier init, \u03b7 = 0.1": during["tanh, Xavier 
 # with half the step the tanh net's layers end in the same order as in Figure 6.6, layer 1 the
 # slowest and layer 4 the fastest.
 #
-# Living at the edge of stability has a side effect worth knowing: the run becomes **chaotic**.
-# Each zigzag amplifies tiny differences, so the last bits of rounding, which differ from one
-# processor or BLAS library to another, grow until the later epochs of the tanh run at
+# Living at the edge of stability has a side effect worth knowing: the run becomes **sensitive
+# to tiny differences**. Each zigzag amplifies them, so the last bits of rounding, which differ
+# from one processor or BLAS library to another, grow until the later epochs of the tanh run at
 # $\eta = 0.1$ visibly differ between machines (we saw them differ between two BLAS kernels on
-# one and the same computer).
-# That is why this notebook states only bounds for that run; every other run here gives the same
-# digits everywhere.
+# one and the same computer). That is why this notebook states only bounds for that run; every
+# other run here gives the same digits everywhere.
 #
 # ## 6.6 Looking further: the remedies
 #
