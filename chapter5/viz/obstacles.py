@@ -24,14 +24,14 @@ __all__ = [
 
 
 # ============================================================================ figures
-def _figure(width: float, height: float, ncols: int = 1, **kw: object
+def _figure(width: float, height: float, ncols: int = 1, *, sharey: bool = False
             ) -> tuple[Figure, np.ndarray]:
     import matplotlib
 
     with matplotlib.rc_context(rc_params()):
         fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
         FigureCanvasAgg(fig)
-        axes = np.atleast_1d(fig.subplots(1, ncols, squeeze=False, **kw)[0])
+        axes = np.atleast_1d(fig.subplots(1, ncols, squeeze=False, sharey=sharey)[0])
     return fig, axes
 
 
