@@ -1,4 +1,5 @@
-"""The measuring helpers and figures of notebook 06 (``chapter5.viz.obstacles``).
+"""The measuring helpers (``chapter5.obstacles``) and figures (``chapter5.viz.obstacles``) of
+notebook 06.
 
 They read like the notebook's claims: eq. (124)'s factors bound the shrink of the error, the
 sigmoid's diagonal factor never exceeds 1/4, Glorot & Bengio's initialisation has the range they
@@ -13,16 +14,20 @@ import pytest
 from matplotlib.figure import Figure
 
 from chapter5.network import Network
-from chapter5.viz.obstacles import (
-    factor_norms_figure,
+from chapter5.obstacles import (
     glorot_bengio_parameters,
     layer_factors,
-    saturation_figure,
-    speed_profiles_figure,
     speeds_over_seeds,
     track_hidden_means,
 )
-from chapter5.viz.style import FACE
+from chapter5.viz.obstacles import (
+    factor_norms_figure,
+    saturation_figure,
+    sharpness_figure,
+    speed_profiles_figure,
+    speeds_training_figure,
+)
+from chapter5.viz.style import FACE, layer_colour
 
 
 def toy_data(n: int = 60, n_in: int = 8, n_out: int = 3, seed: int = 0
@@ -160,9 +165,28 @@ def test_figures_have_white_faces_labelled_axes_and_log_scales_for_speeds() -> N
     assert fig.axes[0].get_ylim() == (0.0, 1.0) and fig.axes[0].get_xlabel()
     fig.canvas.draw()  # renders without error
 
+    s = Network([8, 5, 5, 3], seed=0).gradient_descent(x, y, epochs=20, eta=0.1)
+    fig = speeds_training_figure({"a": s, "b": s})
+    _white(fig)
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "log"]
+    # hidden layer l has its book colour
+    assert [ln.get_color() for ln in fig.axes[0].get_lines()] == [layer_colour(1), layer_colour(2)]
+
+    fig = sharpness_figure({"a": (np.array([0, 10]), np.array([3.0, 19.0]), 0.1),
+                            "b": (np.array([0, 10]), np.array([-1.0, 5.0]), 0.05)})
+    _white(fig)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() and ax.get_ylabel()
+    limits = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--")
+    assert limits == [20.0, 40.0]  # 2 / eta for each learning rate
+    b_line = [ln for ln in ax.get_lines() if ln.get_label() == "b"][0]
+    assert list(b_line.get_ydata()) == [5.0]  # a non-positive value is not drawn on a log axis
+
 
 @pytest.mark.parametrize("call", [
     lambda: speed_profiles_figure({}),
+    lambda: sharpness_figure({}),
+    lambda: speeds_training_figure({}),
     lambda: factor_norms_figure({}),
     lambda: saturation_figure({}),
 ])
