@@ -20,7 +20,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parents[1]
 MATH_MODULES = ["activations", "chain", "prevalence", "readout", "circuits", "network", "data",
-                "experiments", "identity"]
+                "experiments", "identity", "obstacles", "explorer_readouts"]
 NOTEBOOK_NAME = re.compile(r"0[1-6]-[a-z0-9-]+")
 
 

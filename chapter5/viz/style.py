@@ -58,7 +58,7 @@ def apply_style(fig: Any) -> Any:
     return fig
 
 
-def rc_params() -> dict[str, Any]:
+def rc_params() -> dict[Any, Any]:  # keys are rc names; matplotlib types them as Literals
     """matplotlib rc settings for our figures (use with ``matplotlib.rc_context``).
 
     Introduced in ``01-deep-circuits``.
