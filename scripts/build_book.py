@@ -64,7 +64,7 @@ def input_files() -> list[Path]:
     files += sorted(ROOT.glob("*.md"))
     files += sorted((ROOT / "notebooks").glob("*.ipynb"))
     files += sorted((ROOT / "chapter5" / "js").glob("*.js"))
-    files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py",
+    files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py", ROOT / "web" / "favicon.svg",
               ROOT / "scripts" / "sphinx_glue.py", ROOT / "chapter5" / "prose.py"]
     return [f for f in files if f.is_file()]
 
