@@ -296,7 +296,7 @@ assert typical_factor < 0.25
 # checks it once more by a different route: the derivative of the bound changes sign there.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 h = 1e-5
 slope_left = (width_bound(np.array([w_star])) - width_bound(np.array([w_star - h])))[0] / h
 slope_right = (width_bound(np.array([w_star + h])) - width_bound(np.array([w_star])))[0] / h
@@ -334,7 +334,7 @@ assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star)
 # offset-corrected neuron as $w_1$ shrinks and compares it with $w_1^2/96$.
 # </details>
 
-# %% tags=["hide-input"] mystnb={"image": {"alt": "Log-log plot of the worst error of the offset-corrected identity neuron on [0, 1] against the input weight w1 from 0.001 to 2. The measured errors (blue circles) lie on the dashed Taylor line w1^2/96, a straight line of slope 2 rising from about 10^-8 to a few times 10^-2."}}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true} mystnb={"image": {"alt": "Log-log plot of the worst error of the offset-corrected identity neuron on [0, 1] against the input weight w1 from 0.001 to 2. The measured errors (blue circles) lie on the dashed Taylor line w1^2/96, a straight line of slope 2 rising from about 10^-8 to a few times 10^-2."}}
 x = np.linspace(0.0, 1.0, 2001)
 w1_values = np.geomspace(1e-3, 2.0, 23)
 max_err = np.empty_like(w1_values)
@@ -360,7 +360,7 @@ identity_error_figure(w1_values, max_err, taylor)
 # slope 2, so making $w_1$ ten times smaller makes the error a hundred times smaller. Only near
 # $w_1 = 2$ does it fall slightly below the line, where higher-order terms start to help.*
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # Without an offset: best worst-case error of w2 sigma(w1 x + b) - x over a grid of (w1, b),
 # with w2 fitted by least squares for each pair.
 xs = np.linspace(0.0, 1.0, 401)

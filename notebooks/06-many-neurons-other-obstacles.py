@@ -579,7 +579,7 @@ speeds_training_panels(during)
 # the network there and keep it there.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def stretched_sigmoid_speeds(sizes, seeds, x, y):
     """Speeds of a net whose hidden activation is 4 sigma(z) (derivative 4 sigma'(z), peak 1).
 
@@ -679,7 +679,7 @@ glue("better_ratio16_max", max(depth_ratios[k][-1] for k in better))
 # (a net that ignores its input), slightly different route.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 net = nets["300 per layer, Glorot-Bengio init"]
 p = np.bincount(y_10k, minlength=10) / len(y_10k)
 logit = np.log(p / (1 - p))
