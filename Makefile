@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: test lab fresh book venv lint execute bench clean
 
-# Double-clicking a notebook's .py in JupyterLab opens it as a notebook (jupytext's viewer).
+# JupyterLab settings (scripts/lab_setup.py); this file stands for all of them.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/chapter5.json
 
 # The website (Jupyter Book 1.x): warnings are errors (-W -n --keep-going), notebooks are not
@@ -33,9 +33,10 @@ $(STAMP): $(RUNTIME_STAMP)
 	$(PY) -m pip install --quiet -e ".[test,book]"
 	@touch $(STAMP)
 
-# The same file the conda/Binder route installs with ./postBuild (tests/test_packaging.py).
-$(LAB_OVERRIDES): lab-settings/chapter5.json $(RUNTIME_STAMP)
-	mkdir -p $(dir $@) && cp $< $@
+# lab-settings/ into .venv: .py files open as notebooks, softer figure plates in dark themes.
+# The conda/Binder route runs the same script from ./postBuild (tests/test_setup_routes.py).
+$(LAB_OVERRIDES): $(wildcard lab-settings/*) scripts/lab_setup.py $(RUNTIME_STAMP)
+	$(PY) scripts/lab_setup.py
 
 # Without npm, node or chromium the tests that need them are skipped and listed at the end,
 # with how to get them; on CI (CI=true) they fail instead. npm is used once, by the book tests.

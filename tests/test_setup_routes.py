@@ -7,12 +7,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from skip_summary import how_to_get, missing_tool_summary
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 OVERRIDES = Path("share/jupyter/lab/settings/overrides.d/chapter5.json")
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -40,22 +42,46 @@ def test_make_lab_installs_the_runtime_only(tmp_path: Path) -> None:
 
 @needs_make
 def test_conda_and_binder_get_the_same_lab_settings_as_make_lab(tmp_path: Path) -> None:
-    # make lab's rule, with the install steps it depends on marked as done
+    # make lab's rule runs scripts/lab_setup.py with the venv's python ...
     venv = tmp_path / "venv"
-    _make(f"VENV={venv}", f"-o{venv}/.installed-runtime", str(venv / OVERRIDES))
-    # repo2docker runs ./postBuild after installing environment.yml; conda users run it once
-    prefix = tmp_path / "conda-env"
-    proc = subprocess.run(["bash", str(ROOT / "postBuild")], capture_output=True, text=True,
-                          check=False, env={**os.environ, "CHAPTER5_PREFIX": str(prefix)})
-    assert proc.returncode == 0, proc.stderr
-    made, built = venv / OVERRIDES, prefix / OVERRIDES
-    assert made.read_bytes() == built.read_bytes()
-    settings = json.loads(built.read_text())
-    viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
-    assert viewers["python"] == "Jupytext Notebook"
+    rule = _make("-n", f"VENV={venv}", f"-o{venv}/.installed-runtime", str(venv / OVERRIDES))
+    assert f"{venv}/bin/python scripts/lab_setup.py" in rule, rule
+    # ... and repo2docker (Binder) and conda users run ./postBuild, which runs the same script
     assert os.access(ROOT / "postBuild", os.X_OK), "repo2docker runs postBuild only if executable"
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), (
         "a binder/ folder makes repo2docker ignore environment.yml and postBuild at the root")
+    prefix = tmp_path / "conda-env"
+    (prefix / "etc" / "jupyter").mkdir(parents=True)
+    (prefix / "etc" / "jupyter" / "jupyter_lab_config.json").write_text(
+        '{"LabApp": {"collaborative": false}, "ServerApp": {"port": 9999}}')
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    proc = subprocess.run(["bash", str(ROOT / "postBuild"), "--prefix", str(prefix)],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert proc.returncode == 0, proc.stderr
+    assert (prefix / OVERRIDES).read_bytes() == (ROOT / "lab-settings/chapter5.json").read_bytes()
+    viewers = json.loads((prefix / OVERRIDES).read_text())[
+        "@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["python"] == "Jupytext Notebook"
+    merged = json.loads((prefix / "etc/jupyter/jupyter_lab_config.json").read_text())
+    assert merged == {"LabApp": {"collaborative": False, "custom_css": True},
+                      "ServerApp": {"port": 9999}}, "settings already there must be kept"
+    assert "dark" in (prefix / "jupyter_server-static/custom/custom.css").read_text()
+
+
+def test_jupyterlab_reads_the_places_lab_setup_writes_to() -> None:
+    import lab_setup
+    from jupyter_core.paths import jupyter_config_path
+    from jupyterlab.commands import get_app_dir  # type: ignore[import-untyped]
+
+    assert Path(get_app_dir()) / "settings" / "overrides.d" / "chapter5.json" == (
+        Path(sys.prefix) / lab_setup.COPIED["chapter5.json"])
+    assert str(Path(sys.prefix) / "etc" / "jupyter") in jupyter_config_path()
+    static_custom = lab_setup.custom_css_dir()
+    from jupyter_server.serverapp import DEFAULT_STATIC_FILES_PATH
+    assert static_custom == Path(DEFAULT_STATIC_FILES_PATH).resolve() / "custom"
 
 
 def test_the_readme_tells_conda_users_to_run_postbuild() -> None:
