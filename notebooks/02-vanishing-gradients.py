@@ -103,7 +103,7 @@ print("experiment C settings:", EXPERIMENT_C)
 # learning rate $\eta = 0.1$, weight decay $\lambda = 5.0$), and we record the validation accuracy
 # after every epoch. We do this for 5 seeds per depth, 20 networks in all.
 #
-# ⏱ **The next cell is the slow one: three to five minutes on first run** (about a minute per
+# **The next cell is the slow one: three to five minutes on first run** (about a minute per
 # seed). Its results are cached, so afterwards it takes a second.
 
 # %%
