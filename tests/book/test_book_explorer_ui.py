@@ -101,7 +101,8 @@ LABELS_INSIDE_SIGMA_PANEL = """r => {
   return Array.from(svg.querySelectorAll('text[font-size="10"]'))
     .filter((t) => t.getAttribute('visibility') === 'visible')
     .map((t) => { const b = t.getBoundingClientRect();
-                  return {text: t.textContent, inside: b.top >= box.top - 1 && b.bottom <= box.bottom}; });
+                  return {text: t.textContent,
+                          inside: b.top >= box.top - 1 && b.bottom <= box.bottom}; });
 }"""
 
 
@@ -139,13 +140,14 @@ CHAIN_TEXT_LAYOUT = """r => {
   const overlaps = [];
   for (let i = 0; i < boxes.length; i++) for (let k = i + 1; k < boxes.length; k++) {
     const a = boxes[i], c = boxes[k];
-    if (a.l < c.r - 1 && c.l < a.r - 1 && a.t < c.b - 1 && c.t < a.b - 1) overlaps.push([a.text, c.text]);
+    const hit = a.l < c.r - 1 && c.l < a.r - 1 && a.t < c.b - 1 && c.t < a.b - 1;
+    if (hit) overlaps.push([a.text, c.text]);
   }
   const fontPx = Math.min(...Array.from(svg.querySelectorAll('text'))
     .filter((t) => t.getAttribute('visibility') !== 'hidden')
     .map((t) => parseFloat(getComputedStyle(t).fontSize) * s.width / svg.viewBox.baseVal.width));
-  return {overlaps, fontPx, svgLeft: s.left, svgRight: s.right, page: document.documentElement.scrollWidth,
-          count: boxes.length};
+  return {overlaps, fontPx, svgLeft: s.left, svgRight: s.right,
+          page: document.documentElement.scrollWidth, count: boxes.length};
 }"""
 
 

@@ -16,7 +16,10 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_solution_cells import exercise_cells, is_check_cell  # noqa: E402
+from test_solution_cells import (  # type: ignore[import-not-found]  # noqa: E402
+    exercise_cells,
+    is_check_cell,
+)
 
 NOTEBOOK_PAGES = [p for p in bookkit.toc_pages() if p.startswith("notebooks/")]
 
