@@ -8,12 +8,17 @@
 * defers the classic scripts of the page head (search, copy and toggle buttons, tabs), which
   otherwise block the first paint: deferred scripts still run in order before
   ``DOMContentLoaded``. ``documentation_options.js`` stays as it is, because inline scripts
-  after it write into the object it creates.
+  after it write into the object it creates;
+* gives every ``<img>`` of a PNG its pixel size (``width``/``height``), so the page does not jump
+  when a figure arrives (layout shift), and drops myst-nb's ``aria-label="Toggle hidden
+  content"`` from its cell toggles, a name that does not contain their visible text ("Show code
+  cell content"), which axe-core flags (label-content-name-mismatch).
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,8 @@ FONTAWESOME_JS = re.compile(r'<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawes
 
 
 #: a classic external script without defer/async/type: <script src="..."></script>
-PLAIN_SCRIPT = re.compile(r'<script src="([^"]+)"></script>')
+PLAIN_SCRIPT = re.compile(
+    r'<script((?: (?!defer\b|async\b|type=)[a-z-]+="[^"]*")*) src="([^"]+)"></script>')
 KEEP_BLOCKING = ("documentation_options.js",)
 
 
@@ -41,18 +47,53 @@ def defer_scripts(html: str) -> tuple[str, int]:
 
     def swap(m: re.Match[str]) -> str:
         nonlocal changed
-        if any(name in m.group(1) for name in KEEP_BLOCKING):
+        if any(name in m.group(2) for name in KEEP_BLOCKING):
             return m.group(0)
         changed += 1
-        return f'<script defer src="{m.group(1)}"></script>'
+        return f'<script{m.group(1)} defer src="{m.group(2)}"></script>'
 
     return PLAIN_SCRIPT.sub(swap, html), changed
 
 
-def lighten(html: str) -> str:
-    """Both changes above."""
+TOGGLE_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+IMG_WITHOUT_SIZE = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="([^"]+\.png)"([^>]*)>')
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) of a PNG file from its header, or None if it is not a readable PNG."""
+    try:
+        head = path.read_bytes()[:24]
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+def size_images(html: str, page_dir: Path) -> tuple[str, int]:
+    """The page with width/height on every PNG <img> that lacks them, and how many it sized."""
+    sized = 0
+
+    def add(m: re.Match[str]) -> str:
+        nonlocal sized
+        size = png_size(page_dir / m.group(2))
+        if size is None:
+            return m.group(0)
+        sized += 1
+        return (f'<img {m.group(1)}src="{m.group(2)}" width="{size[0]}" height="{size[1]}"'
+                f'{m.group(3)}>')
+
+    return IMG_WITHOUT_SIZE.sub(add, html), sized
+
+
+def lighten(html: str, page_dir: Path | None = None) -> str:
+    """Every change above (image sizes only when the page's folder is given)."""
     html, _ = drop_fontawesome_js(html)
     html, _ = defer_scripts(html)
+    html = TOGGLE_LABEL.sub("<summary>", html)
+    if page_dir is not None:
+        html, _ = size_images(html, page_dir)
     return html
 
 
@@ -65,7 +106,7 @@ def _strip_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        new = lighten(text)
+        new = lighten(text, page.parent)
         if new != text:
             page.write_text(new, encoding="utf-8")
 

@@ -16,6 +16,7 @@ HEAD = """<script defer src="../_static/scripts/fontawesome.js?digest=55c2"></sc
 <script defer="defer" src="../_static/../_mathjax/startup.js?v=4ba6"></script>
 <script>DOCUMENTATION_OPTIONS.pagename = 'intro';</script>
 <script src="../searchindex.js"></script>
+<script data-sd-tabs-storage-prefix="tab-" src="../_static/design-tabs.js?v=fc"></script>
 <script type="module" src="../_explorers/chain_explorer.js"></script>"""
 
 
@@ -27,12 +28,37 @@ def test_fontawesome_js_is_dropped_and_nothing_else() -> None:
 
 def test_head_scripts_are_deferred_except_the_one_inline_scripts_write_into() -> None:
     page, n = sphinx_site.defer_scripts(HEAD)
-    assert n == 2
+    assert n == 3
     assert '<script defer src="../_static/doctools.js?v=9a2d"></script>' in page
     assert '<script defer src="../searchindex.js"></script>' in page
+    assert ('<script data-sd-tabs-storage-prefix="tab-" defer '
+            'src="../_static/design-tabs.js?v=fc">') in page
     assert '<script src="../_static/documentation_options.js?v=9eb3"></script>' in page
     # inline scripts, module scripts and already deferred ones are left alone
     assert "<script>let toggleHintShow" in page
     assert '<script type="module" src="../_explorers/chain_explorer.js"></script>' in page
-    assert page.count("defer") == HEAD.count("defer") + 2
+    assert page.count("defer") == HEAD.count("defer") + 3
     assert sphinx_site.lighten(sphinx_site.lighten(HEAD)) == sphinx_site.lighten(HEAD)
+
+
+def test_figures_get_their_pixel_size_and_toggles_lose_the_mismatching_name(
+        tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    png = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR"
+           + struct.pack(">IIBBBBB", 640, 480, 8, 2, 0, 0, 0))
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_images" / "fig.png").write_bytes(png + struct.pack(">I", zlib.crc32(png[12:])))
+    (tmp_path / "_images" / "bad.png").write_bytes(b"not a png")
+    html = ('<img alt="a figure" src="_images/fig.png" />'
+            '<img alt="sized" src="_images/fig.png" width="10" height="5" />'
+            '<img alt="broken" src="_images/bad.png" />'
+            '<summary aria-label="Toggle hidden content">')
+    assert sphinx_site.png_size(tmp_path / "_images" / "fig.png") == (640, 480)
+    assert sphinx_site.png_size(tmp_path / "missing.png") is None
+    page, n = sphinx_site.size_images(html, tmp_path)
+    assert n == 1
+    assert '<img alt="a figure" src="_images/fig.png" width="640" height="480" />' in page
+    assert 'width="10" height="5"' in page and '<img alt="broken" src="_images/bad.png" />' in page
+    assert "aria-label" not in sphinx_site.lighten(html, tmp_path)
