@@ -62,3 +62,21 @@ def test_figures_get_their_pixel_size_and_toggles_lose_the_mismatching_name(
     assert '<img alt="a figure" src="_images/fig.png" width="640" height="480" />' in page
     assert 'width="10" height="5"' in page and '<img alt="broken" src="_images/bad.png" />' in page
     assert "aria-label" not in sphinx_site.lighten(html, tmp_path)
+
+
+def test_icon_fonts_are_cut_to_the_icons_the_pages_use(tmp_path: Path) -> None:
+    import pydata_sphinx_theme  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    css = ('.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+           '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}'
+           '.fa-rocket:before{content:"\\f135"}')
+    assert sphinx_site.icon_codepoints(css, {"fa-search", "fa-bars", "fa-solid"}) == {
+        0xF002, 0xF0C9}
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    source = theme / "static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.ttf"
+    target = tmp_path / "cut.woff"
+    sphinx_site.subset_font(source, target, {0xF002, 0xF0C9})
+    with TTFont(str(target)) as font:
+        assert set(font.getBestCmap()) == {0xF002, 0xF0C9}
+    assert target.stat().st_size < source.stat().st_size / 50
