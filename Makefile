@@ -1,13 +1,15 @@
-# Three commands a reader needs: make test, make lab, make book.
-# Each creates .venv and installs the project (with its test and book tools) the first time.
+# Three commands a reader needs: make lab, make test, make book.
+# Each creates .venv the first time: `make lab` installs the runtime only (numpy, matplotlib,
+# JupyterLab, ...); `make test` and `make book` add the test and book tools.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lab book venv lint execute bench clean
+.PHONY: test lab fresh book venv lint execute bench clean
 
-# Double-clicking a notebook's .py in JupyterLab opens it as a notebook (jupytext's viewer).
+# JupyterLab settings (scripts/lab_setup.py); this file stands for all of them.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/chapter5.json
 
 # The website (Jupyter Book 1.x): warnings are errors (-W -n --keep-going), notebooks are not
@@ -20,25 +22,40 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(RUNTIME_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(PY) -m pip install --quiet -e ".[test,book]"
 	@touch $(STAMP)
 
-$(LAB_OVERRIDES): lab-settings/chapter5.json $(STAMP)
-	mkdir -p $(dir $@) && cp $< $@
+# lab-settings/ into .venv: .py files open as notebooks, softer figure plates in dark themes.
+# The conda/Binder route runs the same script from ./postBuild (tests/test_setup_routes.py).
+$(LAB_OVERRIDES): $(wildcard lab-settings/*) scripts/lab_setup.py $(RUNTIME_STAMP)
+	$(PY) scripts/lab_setup.py
 
-test: $(STAMP) $(LAB_OVERRIDES) $(WEB_STAMP)
+# Without npm, node or chromium the tests that need them are skipped and listed at the end,
+# with how to get them; on CI (CI=true) they fail instead. npm is used once, by the book tests.
+test: $(STAMP) $(LAB_OVERRIDES)
 	$(PY) -m pytest
 
 # JupyterLab refuses to run as root (containers, CI) unless told so explicitly.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-# Rooted at the repository (so jupytext.toml pairs .py and .ipynb), opened on notebooks/.
-lab: $(STAMP) $(LAB_OVERRIDES)
-	$(PY) -m jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks --ServerApp.ip=127.0.0.1 $(LAB_FLAGS)
+# Opens the reader's own copies in my-notebooks/ (ignored by git), made from notebooks/ on the
+# first run; a later run only adds notebooks that are new. Nothing tracked is ever written.
+lab: $(RUNTIME_STAMP) $(LAB_OVERRIDES)
+	$(PY) scripts/workspace.py
+	$(PY) -m jupyter lab --ServerApp.root_dir=my-notebooks --ServerApp.ip=127.0.0.1 $(LAB_FLAGS)
+
+# Take the committed version again: `make fresh NB=03-chain-of-neurons` (one) or `make fresh`
+# (all). Your copies are moved to my-notebooks/saved/<time>/ first, never deleted.
+fresh: $(RUNTIME_STAMP)
+	$(PY) scripts/workspace.py --fresh $(if $(NB),$(NB),--all)
 
 # Benchmarks print figures; they are not tests (the machines are shared and noisy).
 bench: $(STAMP) $(LAB_OVERRIDES) $(WEB_STAMP)

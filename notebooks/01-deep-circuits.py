@@ -481,7 +481,7 @@ glue("mul4_outputs", table.shape[1])
 # variables.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 n = 4
 x = all_inputs(n)
 even = ~parity(x)
@@ -530,7 +530,7 @@ glue("safe_terms", len(safe_terms))
 # both bounds at once.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 n = 16
 chain_builder = CircuitBuilder([f"x{i}" for i in range(1, n + 1)])
 wire = chain_builder.inputs[0]
@@ -573,7 +573,7 @@ glue("tree16_depth", tree16.depth())
 # the cell below checks the formula on all <span data-glue="formula_shapes:d">25</span> shapes.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 shapes_checked, disagreements = 0, 0
 for m in range(2, 7):
     for k in range(2, 7):

@@ -103,7 +103,7 @@ print("experiment C settings:", EXPERIMENT_C)
 # learning rate $\eta = 0.1$, weight decay $\lambda = 5.0$), and we record the validation accuracy
 # after every epoch. We do this for 5 seeds per depth, 20 networks in all.
 #
-# ⏱ **The next cell is the slow one: three to five minutes on first run** (about a minute per
+# **The next cell is the slow one: three to five minutes on first run** (about a minute per
 # seed). Its results are cached, so afterwards it takes a second.
 #
 # **Before you read on, predict.** The net with one hidden layer ends at about 96 % correct. What
@@ -574,7 +574,7 @@ for h in (1, 4):
 # $\delta^l = \partial C_x/\partial b^l$.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 g = Network(sizes_for(4), seed=0).gradients(mnist.train.x[:1000], mnist.train.y[:1000])
 norm_of_mean = g.speeds
 mean_of_norms = np.array([np.mean(np.linalg.norm(d, axis=1)) for d in g.delta[:-1]])
@@ -627,7 +627,7 @@ glue("ex21_above_15", int(np.sum(ratios_21.max(axis=1) >= 1.5)))
 # (<span data-glue="ours_gain_12_in_se:.1f">3.4</span>).
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 final = result_a.final  # (4 depths, 5 seeds)
 s_pooled = np.sqrt(np.mean(final.var(axis=1, ddof=1)))
 print(f"pooled standard deviation of a single run: {s_pooled:.3f} points; "
@@ -681,7 +681,7 @@ glue("ours_gain_12_in_se", (means_a[2] - means_a[1]) / se)
 # gradient has vanished. Notebook 06 meets the same plateau from another side.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 x_c, y_c = mnist.train.x[:1000], mnist.train.y[:1000]
 share = np.bincount(y_c, minlength=10) / len(y_c)
 print(f"always guessing the most common digit: {100 * share.max():.1f} % correct")

@@ -492,7 +492,7 @@ print(f"slider move to new picture, in Python: median {np.median(times_ms):.1f} 
 #
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 m = float(np.median(factors))
 estimate = 1 + math.log(1e-6 / 0.25) / math.log(m)
 print(f"median factor m = {m:.4f};  estimated depth: L > {estimate:.1f}")
@@ -551,7 +551,7 @@ glue("ex2_share_by_6", share_by_6)
 #
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 chain_03 = exploding_chain(depth=4, a0=0.3, w=100.0)
 r = readout_strings(gradients(chain_03))
 print("biases:", ", ".join(f"{b:.2f}" for b in chain_03.b))
@@ -578,7 +578,7 @@ assert all(r[f"factor_{j}"] == "25" for j in range(1, 5))
 #
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 for depth in (10, 100):
     eps = 2 ** (1 / (depth - 1)) - 1
     g = gradients(exploding_chain(depth=depth, w=4 * (1 + eps)))

@@ -540,7 +540,7 @@ for label in ("nudged: w = 4.04, biases unchanged", "nudged: w = 3.96, biases un
 # The cell below measures the spread over 200 random depth-30 chains.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 p95_by_k = {}
 print(" k   max sigma_k'   log10 |dC/db_1 / dC/db_30| over 200 N(0,1) chains: 5%, median, 95%")
 for k in (1, 4, 8):
@@ -568,7 +568,7 @@ assert max(p95_by_k.values()) < -10
 # below does the arithmetic and the experiment.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 half_max = float(np.finfo(np.float16).max)
 depth_bound = np.log10(4 * half_max) / LOG10_25  # L - 1 must exceed this
 predicted = int(np.floor(depth_bound)) + 2
@@ -598,7 +598,7 @@ glue("float16_overflow_depth", predicted)
 # re-tuning even 1 % ruins the balance. The cell checks the formula with `chapter5.chain`.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 eps_max_by_depth = {}
 for L in (10, 100, 1000):
     eps_max = eps_max_by_depth[L] = 10.0 ** (1.0 / (L - 1)) - 1.0

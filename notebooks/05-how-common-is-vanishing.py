@@ -355,7 +355,7 @@ glue("median_large_w_width", float(width_bound(np.array([median_large_w]))[0]))
 # checks it once more by a different route: the derivative of the bound changes sign there.
 # </details>
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 h = 1e-3  # far wider than the search's uncertainty in w_star (about 1e-8)
 slope_left = (width_bound(np.array([w_star])) - width_bound(np.array([w_star - h])))[0] / h
 slope_right = (width_bound(np.array([w_star + h])) - width_bound(np.array([w_star])))[0] / h
@@ -417,7 +417,7 @@ assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star)
 # goes to 0 as $w_1 \to 0$.
 # </details>
 
-# %% tags=["hide-input"] mystnb={"image": {"alt": "Log-log plot of the worst error of the offset-corrected identity neuron on [0, 1] against the input weight w1 from 0.001 to 2. The measured errors (blue circles) lie on the dashed Taylor line w1^2/96, a straight line of slope 2 rising from about 10^-8 to a few times 10^-2."}}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 x = np.linspace(0.0, 1.0, 2001)
 w1_values = np.geomspace(1e-3, 2.0, 23)
 max_err = np.empty_like(w1_values)
@@ -446,7 +446,7 @@ assert abs(slope - 2.0) < 1e-3
 # slope 2, so making $w_1$ ten times smaller makes the error a hundred times smaller. Only near
 # $w_1 = 2$ does it fall slightly below the line, where higher-order terms start to help.*
 
-# %% tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # Without an offset: the minimax search over w1, b, w2 (chapter5.identity). The worst error of the
 # setting it finds is measured on 200,001 points; between two points the error can grow by at
 # most (slope bound) x (half a step), which turns the measurement into a guaranteed range.

@@ -42,9 +42,10 @@ EXTRA = BUILD / ".site_extra"
 CONFIG_OUT = BUILD / ".book_config.yml"
 HASH_FILE = HTML / ".build-hash"
 MATHJAX = ROOT / "web" / "node_modules" / "mathjax" / "es5"
-MATHJAX_ENTRY = "tex-mml-chtml.js"
-#: MathJax loads these folders at run time (TeX extensions, fonts, menu, accessibility).
-MATHJAX_PARTS = [MATHJAX_ENTRY, "a11y", "adaptors", "input", "output", "sre", "ui"]
+MATHJAX_ENTRY = "startup.js"
+#: What the pages load (_config.yml: mathjax3_config.loader) and what that loads at run time
+#: (TeX packages on demand, fonts). Not the combined files, nor the speech rule engine.
+MATHJAX_PARTS = [MATHJAX_ENTRY, "core.js", "a11y", "adaptors", "input", "output", "ui"]
 #: Addresses of CDNs and trackers: none may appear anywhere in a built page (the site is offline).
 CDN_PATTERN = re.compile(
     r"(?:https?:)?//(?:[a-z0-9.-]*\.)?"
@@ -64,8 +65,9 @@ def input_files() -> list[Path]:
     files += sorted(ROOT.glob("*.md")) + sorted(ROOT.glob("*.bib"))
     files += sorted((ROOT / "notebooks").glob("*.ipynb"))
     files += sorted((ROOT / "chapter5" / "js").glob("*.js"))
-    files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py",
-              ROOT / "scripts" / "sphinx_glue.py", ROOT / "chapter5" / "prose.py"]
+    files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py", ROOT / "web" / "favicon.svg",
+              ROOT / "scripts" / "sphinx_glue.py", ROOT / "chapter5" / "prose.py",
+              ROOT / "scripts" / "sphinx_site.py", ROOT / "web" / "static" / "chapter5-site.css"]
     return [f for f in files if f.is_file()]
 
 

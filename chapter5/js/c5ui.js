@@ -26,11 +26,14 @@ const CSS = `
 .c5-web-explorer .c5-controls { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr));
   gap: 0.15rem 1.5rem; margin-bottom: 0.5rem; }
 @media (max-width: 640px) { .c5-web-explorer .c5-controls { grid-template-columns: 1fr; } }
-.c5-web-explorer .c5-row { display: grid; grid-template-columns: 4.2rem minmax(0, 1fr) 3.6rem;
+.c5-web-explorer .c5-row { display: grid; grid-template-columns: 4.2rem minmax(0, 1fr) 5.2rem;
   align-items: center; gap: 0.4rem; font-size: 0.9rem; }
 .c5-web-explorer .c5-row[hidden] { display: none; }
 .c5-web-explorer .c5-row input[type=range] { width: 100%; margin: 0; accent-color: ${PALETTE.blue}; }
-.c5-web-explorer .c5-row output { font-variant-numeric: tabular-nums; text-align: right; }
+.c5-web-explorer .c5-row input.c5-number { width: 100%; box-sizing: border-box; font: inherit;
+  font-size: 0.85rem; font-variant-numeric: tabular-nums; text-align: right; padding: 0.1rem 0.25rem;
+  border: 1px solid var(--pst-color-border, #999); border-radius: 4px;
+  background: var(--pst-color-background, #fff); color: inherit; }
 .c5-web-explorer .c5-buttons { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.4rem 0 0.6rem; }
 .c5-web-explorer button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.6rem; cursor: pointer;
   border: 1px solid var(--pst-color-border, #999); border-radius: 4px;
@@ -42,7 +45,7 @@ const CSS = `
 .c5-web-explorer .c5-wide { flex: 1 1 100%; }
 .c5-web-explorer .c5-half { flex: 1 1 300px; min-width: 280px; }
 .c5-web-explorer .c5-equation { font-family: var(--pst-font-family-monospace, monospace); font-size: 0.85rem;
-  overflow-wrap: anywhere; margin: 0.5rem 0; }
+  overflow-wrap: normal; word-break: normal; overflow-x: auto; margin: 0.5rem 0; }
 .c5-web-explorer table.c5-readout { border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 0; }
 .c5-web-explorer table.c5-readout th, .c5-web-explorer table.c5-readout td { padding: 0.1rem 0.7rem;
   text-align: right; font-variant-numeric: tabular-nums; border-bottom: 1px solid var(--pst-color-border, #ddd); }
@@ -97,8 +100,10 @@ export function setText(node, text) {
 let sliderCount = 0;
 
 /**
- * A labelled range slider with a live numeric display. `cls` is the class the tests use
- * (the same as the notebook widget's, e.g. "c5-slider-w2"). Returns {row, input, output}.
+ * A labelled range slider with a number box beside it for exact values (type a number, then
+ * Enter or leave the box). `cls` is the class the tests use (the same as the notebook widget's,
+ * e.g. "c5-slider-w2"); the box carries `cls` + "-box". Returns {row, input, box, set(v)}.
+ * A typed value is clamped to [min, max] and kept exactly (the slider shows the nearest step).
  */
 export function slider(parent, { label, cls, min, max, step, value, digits, onInput }) {
   const id = `c5-slider-${++sliderCount}`;
@@ -108,18 +113,34 @@ export function slider(parent, { label, cls, min, max, step, value, digits, onIn
   const input = el("input", {
     id, type: "range", class: cls, min, max, step, value: String(value),
   }, row);
-  const output = el("output", { for: id }, row);
-  const show = () => setText(output, Number(input.value).toFixed(digits));
-  show();
+  const box = el("input", {
+    type: "number", class: `c5-number ${cls}-box`, min, max, step: "any",
+    value: Number(value).toFixed(digits), inputmode: "decimal",
+    "aria-label": `${lab.textContent}, exact value`,
+  }, row);
   input.addEventListener("input", () => {
-    show();
+    box.value = Number(input.value).toFixed(digits);
     onInput(Number(input.value));
   });
+  const commit = () => {
+    const typed = box.valueAsNumber;
+    if (!Number.isFinite(typed)) { // empty or not a number: show the current value again
+      box.value = Number(input.value).toFixed(digits);
+      return;
+    }
+    const v = Math.min(Number(max), Math.max(Number(min), typed));
+    const exact = step === 1 || step === "1" ? Math.round(v) : v;
+    input.value = String(exact);
+    box.value = String(exact);
+    onInput(exact);
+  };
+  box.addEventListener("change", commit);
+  box.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
   return {
-    row, input, output,
+    row, input, box,
     set(v) {
       input.value = String(v);
-      show();
+      box.value = Number(v).toFixed(digits);
     },
   };
 }

@@ -24,86 +24,147 @@ function layerColour(j) {
   return CYCLE[(j - 1) % CYCLE.length];
 }
 
+/** "3", "1–4", "1,3,5" or "1,2…9": a short label for the neurons whose dots coincide. */
+export function neuronList(js) {
+  const sorted = [...js].sort((a, b) => a - b);
+  if (sorted.length === 1) return String(sorted[0]);
+  const run = sorted.every((j, i) => i === 0 || j === sorted[i - 1] + 1);
+  if (run) return `${sorted[0]}–${sorted[sorted.length - 1]}`;
+  const all = sorted.join(",");
+  return all.length <= 9 ? all : `${sorted[0]},${sorted[1]}…${sorted[sorted.length - 1]}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // View 1: the chain, a0 -> neuron 1 -> ... -> neuron L -> C, edge width by |w_j|
 
 function chainView(parent) {
-  const W = 760;
+  const W = 760; // wide screens: the chain runs left to right
   const H = 130;
+  const NARROW = 520; // below this width (CSS px) the chain runs top to bottom, text stays 12 px
   const svg = figure(parent, W, H,
     "The chain of neurons: the input a0, neurons 1 to L and the cost C. Each edge's width grows " +
-    "with |w_j| (blue: w_j > 0, vermillion: w_j < 0); w_j is written above the edge, b_j below " +
+    "with |w_j| (blue: w_j > 0, vermillion: w_j < 0); w_j is written beside the edge, b_j beside " +
     "the neuron.", "c5-chain-view");
-  const cy = 62;
   const edges = [];
   const nodes = [];
   for (let j = 1; j <= MAX_DEPTH; j++) {
-    const line = s("line", { y1: cy, y2: cy, "stroke-linecap": "round" }, svg);
-    const wText = s("text", { y: cy - 16, "text-anchor": "middle", "font-size": 12 }, svg);
+    const line = s("line", { "stroke-linecap": "round" }, svg);
+    const wText = s("text", { "font-size": 12 }, svg);
     edges.push({ line, wText });
   }
   const outEdge = s("line", {
-    y1: cy, y2: cy, stroke: PALETTE.grey, "stroke-width": 1.5, "stroke-dasharray": "4 3",
+    stroke: PALETTE.grey, "stroke-width": 1.5, "stroke-dasharray": "4 3",
   }, svg);
-  const input = s("rect", { y: cy - 14, width: 34, height: 28, rx: 4, fill: "none",
-    stroke: "currentColor" }, svg);
-  const inputText = s("text", { y: cy + 4, "text-anchor": "middle", "font-size": 12 }, svg);
-  const inputLabel = s("text", { y: cy + 32, "text-anchor": "middle", "font-size": 12 }, svg);
+  const input = s("rect", { width: 34, height: 28, rx: 4, fill: "none", stroke: "currentColor" }, svg);
+  const inputText = s("text", { "text-anchor": "middle", "font-size": 12 }, svg);
+  const inputLabel = s("text", { "font-size": 12 }, svg);
   for (let j = 1; j <= MAX_DEPTH; j++) {
-    const circle = s("circle", { cy, r: 14, "stroke-width": 2 }, svg);
-    const label = s("text", { y: cy + 4, "text-anchor": "middle", "font-size": 12,
-      "font-weight": 600 }, svg);
+    const circle = s("circle", { r: 14, "stroke-width": 2 }, svg);
+    const label = s("text", { "text-anchor": "middle", "font-size": 12, "font-weight": 600 }, svg);
     label.textContent = String(j);
-    const bText = s("text", { y: cy + 32, "text-anchor": "middle", "font-size": 12 }, svg);
+    const bText = s("text", { "font-size": 12 }, svg);
     nodes.push({ circle, label, bText });
   }
-  const cost = s("text", { y: cy + 5, "text-anchor": "middle", "font-size": 15,
-    "font-style": "italic" }, svg);
+  const cost = s("text", { "text-anchor": "middle", "font-size": 15, "font-style": "italic" }, svg);
   cost.textContent = "C";
   const legend = s("text", { x: 8, y: 14, "font-size": 12 }, svg);
-  legend.textContent = "edge above: w_j   ·   below each neuron: b_j   ·   edge width grows with |w_j|";
 
-  return function draw(state) {
+  let last = null;
+  let narrow = false;
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      const now = parent.clientWidth > 0 && parent.clientWidth < NARROW;
+      if (now !== narrow && last) {
+        narrow = now;
+        draw(last);
+      }
+    }).observe(parent);
+  }
+  narrow = parent.clientWidth > 0 && parent.clientWidth < NARROW;
+
+  // Place neuron k (0: the input a0, L + 1: the cost) and the texts around it.
+  function layout(L) {
+    if (!narrow) {
+      const cy = 62;
+      const x0 = 30;
+      const gap = (W - 24 - x0) / (L + 1);
+      return {
+        width: W, height: H, legend: "edge above: w_j   ·   below each neuron: b_j   ·   edge width grows with |w_j|",
+        at: (k) => ({ x: x0 + k * gap, y: cy }),
+        edge: (a, b, first) => ({ x1: a.x + (first ? 17 : 14), y1: a.y, x2: b.x - 14, y2: b.y }),
+        wAt: (a, b) => ({ x: (a.x + b.x) / 2, y: a.y - 16, anchor: "middle" }),
+        bAt: (p) => ({ x: p.x, y: p.y + 32, anchor: "middle" }),
+        a0At: (p) => ({ x: p.x, y: p.y + 32, anchor: "middle" }),
+      };
+    }
+    const cx = 70;
+    const y0 = 46;
+    const gap = 52;
+    return {
+      width: 340, height: y0 + (L + 1) * gap + 26,
+      legend: "w_j beside each edge · b_j beside each neuron",
+      at: (k) => ({ x: cx, y: y0 + k * gap }),
+      edge: (a, b, first) => ({ x1: a.x, y1: a.y + (first ? 14 : 14), x2: b.x, y2: b.y - 14 }),
+      wAt: (a, b) => ({ x: a.x + 16, y: (a.y + b.y) / 2 + 4, anchor: "start" }),
+      bAt: (p) => ({ x: p.x + 22, y: p.y + 4, anchor: "start" }),
+      a0At: (p) => ({ x: p.x - 24, y: p.y + 4, anchor: "end" }),
+    };
+  }
+
+  function place(node, at) {
+    setAttr(node, "x", at.x.toFixed(2));
+    setAttr(node, "y", at.y.toFixed(2));
+    setAttr(node, "text-anchor", at.anchor);
+  }
+
+  function draw(state) {
+    last = state;
     const L = state.depth;
-    const x0 = 30;
-    const x1 = W - 24;
-    const gap = (x1 - x0) / (L + 1);
-    const xs = Array.from({ length: L + 2 }, (_, k) => x0 + k * gap);
-    setAttr(input, "x", xs[0] - 17);
-    setAttr(inputText, "x", xs[0]);
+    const lay = layout(L);
+    setAttr(svg, "viewBox", `0 0 ${lay.width} ${lay.height}`);
+    setAttr(svg, "width", lay.width);
+    setAttr(svg, "height", lay.height);
+    setText(legend, lay.legend);
+    const ps = Array.from({ length: L + 2 }, (_, k) => lay.at(k));
+    setAttr(input, "x", (ps[0].x - 17).toFixed(2));
+    setAttr(input, "y", (ps[0].y - 14).toFixed(2));
+    place(inputText, { x: ps[0].x, y: ps[0].y + 4, anchor: "middle" });
     setText(inputText, fmtParam(state.a0));
-    setAttr(inputLabel, "x", xs[0]);
+    place(inputLabel, lay.a0At(ps[0]));
     setText(inputLabel, "a0");
     for (let j = 1; j <= MAX_DEPTH; j++) {
       const e = edges[j - 1];
       const n = nodes[j - 1];
       const on = j <= L;
-      setAttr(e.line, "visibility", on ? "visible" : "hidden");
-      setAttr(e.wText, "visibility", on ? "visible" : "hidden");
-      setAttr(n.circle, "visibility", on ? "visible" : "hidden");
-      setAttr(n.label, "visibility", on ? "visible" : "hidden");
-      setAttr(n.bText, "visibility", on ? "visible" : "hidden");
+      for (const node of [e.line, e.wText, n.circle, n.label, n.bText]) {
+        setAttr(node, "visibility", on ? "visible" : "hidden");
+      }
       if (!on) continue;
       const w = state.w[j - 1];
       const width = 1 + (8 * Math.log10(1 + Math.abs(w))) / Math.log10(101);
-      setAttr(e.line, "x1", xs[j - 1] + (j === 1 ? 17 : 14));
-      setAttr(e.line, "x2", xs[j] - 14);
+      const ends = lay.edge(ps[j - 1], ps[j], j === 1);
+      for (const [k, v] of Object.entries(ends)) setAttr(e.line, k, v.toFixed(2));
       setAttr(e.line, "stroke-width", width.toFixed(2));
       setAttr(e.line, "stroke", w > 0 ? PALETTE.blue : w < 0 ? PALETTE.vermillion : PALETTE.grey);
       setAttr(e.line, "stroke-dasharray", w === 0 ? "3 3" : "none");
-      setAttr(e.wText, "x", (xs[j - 1] + xs[j]) / 2);
-      setText(e.wText, fmtParam(w));
-      setAttr(n.circle, "cx", xs[j]);
+      place(e.wText, lay.wAt(ps[j - 1], ps[j]));
+      setText(e.wText, narrow ? `w${j} = ${fmtParam(w)}` : fmtParam(w));
+      setAttr(n.circle, "cx", ps[j].x.toFixed(2));
+      setAttr(n.circle, "cy", ps[j].y.toFixed(2));
       setAttr(n.circle, "fill", "transparent");
       setAttr(n.circle, "stroke", layerColour(j));
-      setAttr(n.label, "x", xs[j]);
-      setAttr(n.bText, "x", xs[j]);
-      setText(n.bText, fmtParam(state.b[j - 1]));
+      place(n.label, { x: ps[j].x, y: ps[j].y + 4, anchor: "middle" });
+      place(n.bText, lay.bAt(ps[j]));
+      setText(n.bText, narrow ? `b${j} = ${fmtParam(state.b[j - 1])}` : fmtParam(state.b[j - 1]));
     }
-    setAttr(outEdge, "x1", xs[L] + 14);
-    setAttr(outEdge, "x2", xs[L + 1] - 8);
-    setAttr(cost, "x", xs[L + 1]);
-  };
+    const out = lay.edge(ps[L], ps[L + 1], false);
+    for (const [k, v] of Object.entries(out)) setAttr(outEdge, k, v.toFixed(2));
+    if (!narrow) setAttr(outEdge, "x2", (ps[L + 1].x - 8).toFixed(2));
+    else setAttr(outEdge, "y2", (ps[L + 1].y - 12).toFixed(2));
+    setAttr(cost, "x", ps[L + 1].x.toFixed(2));
+    setAttr(cost, "y", (ps[L + 1].y + 5).toFixed(2));
+  }
+  return draw;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +216,7 @@ function sigmaPrimeView(parent) {
 
   return function draw(state, g) {
     const L = state.depth;
-    const stackAt = new Map(); // pixel column -> how many labels already stacked there
+    const columns = new Map(); // pixel column -> the neurons whose dots share it, one label each
     const beyond = { left: [], right: [] };
     for (let j = 1; j <= MAX_DEPTH; j++) {
       const m = marks[j - 1];
@@ -187,13 +248,22 @@ function sigmaPrimeView(parent) {
         continue;
       }
       const col = Math.round(x / 9);
-      const k = stackAt.get(col) || 0;
-      stackAt.set(col, k + 1);
-      setAttr(m.label, "visibility", "visible");
-      setAttr(m.label, "x", x.toFixed(2));
-      setAttr(m.label, "y", (y - 9 - 11 * k).toFixed(2));
-      setAttr(m.label, "fill", layerColour(j));
-      setText(m.label, String(j));
+      if (!columns.has(col)) columns.set(col, []);
+      columns.get(col).push({ j, x, y });
+    }
+    // One label per column of dots ("3" or "1–10"), just above the highest dot and never above
+    // the panel's top: labels used to stack upwards, out of the panel into the chain diagram.
+    for (const group of columns.values()) {
+      group.forEach(({ j }, k) => {
+        if (k > 0) setAttr(marks[j - 1].label, "visibility", "hidden");
+      });
+      const first = marks[group[0].j - 1].label;
+      const yTop = Math.min(...group.map((d) => d.y));
+      setAttr(first, "visibility", "visible");
+      setAttr(first, "x", group[0].x.toFixed(2));
+      setAttr(first, "y", Math.max(yTop - 9, top - 6).toFixed(2));
+      setAttr(first, "fill", group.length === 1 ? layerColour(group[0].j) : "currentColor");
+      setText(first, neuronList(group.map((d) => d.j)));
     }
     // Neurons whose z_j lies beyond the window: one label per side, e.g. "z of 1, 2, 5 < -10".
     setText(offLeft, beyond.left.length ? `z of ${beyond.left.join(", ")} < −${Z_RANGE}` : "");

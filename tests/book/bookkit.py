@@ -69,7 +69,7 @@ def toc_pages() -> list[str]:
     return [re.sub(r"\.(md|ipynb)$", "", n) + ".html" for n in names]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".js": "text/javascript", ".woff": "font/woff", ".woff2": "font/woff2"}
 
@@ -78,9 +78,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path, port: int) -> Iterator[str]:
+def serve(folder: Path, port: int,
+          handler_class: type[QuietHandler] | None = None) -> Iterator[str]:
     """Serve ``folder`` on http://127.0.0.1:port/ from a thread; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class or QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -146,6 +146,8 @@ def test_chain_explorer_without_a_kernel(open_page: Any) -> None:
 def test_chain_explorer_in_dark_mode(open_page: Any) -> None:
     page, seen, root = open_explorer(open_page, "chain")
     page.emulate_media(color_scheme="dark")
+    # the theme switches on the media change; under load that can take longer than a fixed wait
+    page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=10_000)
     page.wait_for_timeout(200)
     colour = root.evaluate("r => getComputedStyle(r.querySelector('svg text')).fill")
     assert colour.startswith("rgb(") and sum(int(v) for v in colour[4:-1].split(",")) / 3 > 150

@@ -56,13 +56,19 @@ def test_the_explorers_and_mathjax_are_served_by_the_site(site: Path) -> None:
     for name in ("chain_explorer.js", "prevalence_band.js", "c5math.js", "c5ui.js",
                  "chain_presets.js"):
         assert (site / "_explorers" / name).is_file(), name
-    assert (site / "_mathjax" / "tex-mml-chtml.js").is_file()
+    from build_book import MATHJAX_ENTRY
+
+    for part in (MATHJAX_ENTRY, "core.js", "input/tex.js", "output/chtml.js",
+                 "a11y/assistive-mml.js"):
+        assert (site / "_mathjax" / part).is_file(), part
     # Jupyter Book injects every JS file of a book-root _static/ folder into every page: keep none.
     assert not (bookkit.REPO / "_static").exists()
     for page in PAGES:
         text = (site / page).read_text(encoding="utf-8")
         # Sphinx loads MathJax only on pages with math, and the references page has none
-        assert page == "references.html" or "_mathjax/tex-mml-chtml.js" in text, page
+        assert page == "references.html" or f"_mathjax/{MATHJAX_ENTRY}" in text, page
+        # the 1.5 MB icon script is dropped: the theme's CSS draws the icons from web fonts
+        assert "fontawesome.js" not in text and "tex-mml-chtml.js" not in text, page
         assert "jupyter-widgets" not in text and "require.min.js" not in text, page
 
 
