@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from chapter5._validate import finite_float, flag, int_list, positive_int
 from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
 from chapter5.network import Network
 
@@ -67,14 +68,27 @@ EXPERIMENT_A = {"epochs": 30, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0, "
 EXPERIMENT_C = {"epochs": 500, "eta": 0.1, "lmbda": 5.0, "n_images": 1000}
 
 
+#: Limits on what the experiment functions accept (far beyond the book's settings; a value past
+#: them is a typo, and would run for hours or overflow the weights).
+MAX_HIDDEN_LAYERS = 100
+MAX_EPOCHS = 10_000
+MAX_ETA = 100.0
+MAX_LMBDA = 1e4
+MNIST_TRAIN_IMAGES = 50_000
+
+
 def sizes_for(hidden_layers: int) -> tuple[int, ...]:
     """``(784, 30, ..., 30, 10)`` with ``hidden_layers`` hidden layers of 30 neurons.
 
+    ``hidden_layers`` must be a whole number from 1 to ``MAX_HIDDEN_LAYERS``.
     Introduced in ``02-vanishing-gradients``.
     """
-    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) \
-            or hidden_layers < 1:
-        raise ValueError(f"hidden_layers must be a whole number >= 1; got {hidden_layers!r}")
+    what = f"hidden_layers must be a whole number >= 1 and <= {MAX_HIDDEN_LAYERS}"
+    if isinstance(hidden_layers, (bool, np.bool_)) \
+            or not isinstance(hidden_layers, (int, np.integer)):
+        raise TypeError(f"{what}; got {hidden_layers!r}")
+    if not 1 <= hidden_layers <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"{what}; got {hidden_layers!r}")
     return (784,) + (HIDDEN_NEURONS,) * int(hidden_layers) + (10,)
 
 
@@ -156,7 +170,7 @@ def _load_cached(path: Path, params: dict[str, Any],
         with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:
             arrays = {k: np.array(f[k]) for k in f.files}
     except Exception as exc:  # truncated or empty file, not a zip, pickled objects, unreadable
-        problem: str | None = f"unreadable ({type(exc).__name__}: {exc})"
+        problem: str | None = f"unreadable, {type(exc).__name__}: {exc}"
     else:
         stored = arrays.pop("_params", None)
         if stored is None or stored.shape != () or stored.dtype.kind != "U" \
@@ -228,19 +242,42 @@ def _cached(kind: str, params: dict[str, Any], compute: Callable[[], dict[str, n
 
 
 def _seeds(seeds: Iterable[int], name: str = "seeds") -> tuple[int, ...]:
-    out = tuple(int(s) for s in seeds)
-    if not out or any(s < 0 for s in out):
-        raise ValueError(f"{name} must be a non-empty list of non-negative ints; got {seeds!r}")
-    return out
+    return int_list(name, seeds, minimum=0)
 
 
 def _depths(hidden_layers: Iterable[int]) -> tuple[int, ...]:
-    out = tuple(hidden_layers)
-    for h in out:
-        sizes_for(h)
-    if not out:
-        raise ValueError("hidden_layers must list at least one depth")
-    return tuple(int(h) for h in out)
+    return int_list("hidden_layers", hidden_layers, minimum=1, maximum=MAX_HIDDEN_LAYERS)
+
+
+def _check_data(data: object) -> int:
+    """How many training images ``data`` (None: the book's MNIST) offers; TypeError if it is
+    not an MNIST."""
+    if data is None:
+        return MNIST_TRAIN_IMAGES
+    if not isinstance(data, MNIST):
+        raise TypeError(f"data must be None (the book's MNIST) or a chapter5.data.MNIST; "
+                        f"got {type(data).__name__}")
+    return len(data.train)
+
+
+def _check_run(data: object, n_name: str, n: object, eta: object = 0.1, lmbda: object = 0.0,
+               epochs: object = 1, force: object = False, progress: object = False
+               ) -> tuple[int, float, float, int]:
+    """Check the settings every experiment shares; return (n, eta, lmbda, epochs)."""
+    n_i = positive_int(n_name, n, maximum=_check_data(data))
+    eta_f = finite_float("eta", eta)
+    if not 0.0 < eta_f <= MAX_ETA:
+        raise ValueError(f"eta must lie in (0, {MAX_ETA:g}]; got {eta_f!r}")
+    lmbda_f = finite_float("lmbda", lmbda)
+    if not 0.0 <= lmbda_f <= MAX_LMBDA:
+        raise ValueError(f"lmbda must lie in [0, {MAX_LMBDA:g}]; got {lmbda_f!r}")
+    if eta_f * lmbda_f >= n_i:
+        raise ValueError(f"eta * lmbda must stay below {n_name} = {n_i} (the weight decay "
+                         f"factor 1 - eta lmbda / n must be positive); got eta = {eta_f:g}, "
+                         f"lmbda = {lmbda_f:g}")
+    flag("force", force)
+    flag("progress", progress)
+    return n_i, eta_f, lmbda_f, positive_int("epochs", epochs, maximum=MAX_EPOCHS)
 
 
 class _Progress:
@@ -358,6 +395,8 @@ def accuracy_vs_depth(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_train", n_train, eta, lmbda, epochs, force, progress)
+    positive_int("mini_batch_size", mini_batch_size, maximum=int(n_train))
     base = {"epochs": int(epochs), "mini_batch_size": int(mini_batch_size), "eta": float(eta),
             "lmbda": float(lmbda), "n_train": int(n_train), "data": _data_token(data, n_train)}
     acc = np.empty((len(depths), len(seeds_t), int(epochs)))
@@ -440,6 +479,7 @@ def speeds_at_init(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_images", n_images, force=force, progress=progress)
     params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "n_images": int(n_images),
               "data": _data_token(data, n_images)}
 
@@ -477,6 +517,8 @@ class SpeedsDuringTraining:
 
     def ratio(self, h: int) -> np.ndarray:
         """Speed of the last hidden layer over the first, shape (n_seeds, epochs)."""
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h not in self.speeds:
+            raise ValueError(f"h must be one of the depths run, {sorted(self.speeds)}; got {h!r}")
         s = self.speeds[h]
         return s[:, :, -1] / s[:, :, 0]
 
@@ -521,6 +563,7 @@ def speeds_during_training(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_images", n_images, eta, lmbda, epochs, force, progress)
     params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "epochs": int(epochs),
               "n_images": int(n_images), "eta": float(eta), "lmbda": float(lmbda),
               "data": _data_token(data, n_images)}
@@ -560,7 +603,11 @@ def initial_gradient_bars(
 
     Introduced in ``02-vanishing-gradients``.
     """
+    sizes = sizes_for(hidden_layers)
+    seed = positive_int("seed", seed, minimum=0)
+    _check_run(data, "n_images", n_images)
+    n_neurons = positive_int("n_neurons", n_neurons, maximum=HIDDEN_NEURONS)
     d = _load(data)
-    g = Network(sizes_for(hidden_layers), seed=seed).gradients(
+    g = Network(sizes, seed=seed).gradients(
         d.train.x[:n_images], d.train.y[:n_images])
     return [db[:n_neurons].copy() for db in g.dC_db[:-1]]
