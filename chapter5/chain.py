@@ -162,7 +162,12 @@ class ChainGradients:
 
     @property
     def log10_ratio_first_last(self) -> float:
-        """log10 |dC/db_1 / dC/db_L|: how many decades layer 1 lags behind layer L."""
+        """log10 |dC/db_1 / dC/db_L|: how many decades layer 1 lags behind layer L.
+
+        -inf when either gradient is exactly zero (the explorers then read the ratio as 0).
+        """
+        if self.sign_dC_db[0] * self.sign_dC_db[-1] == 0:
+            return -np.inf
         return float(self.log10_abs_dC_db[0] - self.log10_abs_dC_db[-1])
 
 
