@@ -38,11 +38,11 @@ def z_half_width(w_abs: ArrayLike) -> np.ndarray:
     Vectorised over ``w_abs`` (any shape; negative values are treated by magnitude).
     Introduced in ``05-how-common-is-vanishing``.
     """
-    w_abs = np.abs(finite_array("w_abs", w_abs, ndim=None))
-    out = np.zeros_like(w_abs)
-    ok = w_abs > VANISHING_THRESHOLD
-    r = np.sqrt(1.0 - VANISHING_THRESHOLD / w_abs[ok])
-    out[ok] = np.log(w_abs[ok] / 4.0) + 2.0 * np.log1p(r)
+    m = np.abs(finite_array("w_abs", w_abs, ndim=None))
+    out = np.zeros_like(m)
+    ok = m > VANISHING_THRESHOLD
+    r = np.sqrt(1.0 - VANISHING_THRESHOLD / m[ok])
+    out[ok] = np.log(m[ok] / 4.0) + 2.0 * np.log1p(r)
     return out
 
 
@@ -52,10 +52,10 @@ def width_bound(w_abs: ArrayLike) -> np.ndarray:
     It does not depend on b (b only shifts the band). 0 for |w| <= 4, where the band is empty or a
     single point. Vectorised; shape as ``w_abs``. Introduced in ``05-how-common-is-vanishing``.
     """
-    w_abs = np.abs(finite_array("w_abs", w_abs, ndim=None))
-    out = np.zeros_like(w_abs)
-    ok = w_abs > VANISHING_THRESHOLD
-    out[ok] = 2.0 * z_half_width(w_abs[ok]) / w_abs[ok]
+    m = np.abs(finite_array("w_abs", w_abs, ndim=None))
+    out = np.zeros_like(m)
+    ok = m > VANISHING_THRESHOLD
+    out[ok] = 2.0 * z_half_width(m[ok]) / m[ok]
     return out
 
 
@@ -65,11 +65,11 @@ def width_bound_book_form(w_abs: ArrayLike) -> np.ndarray:
     Kept to show the two forms agree; :func:`width_bound` is the numerically careful one.
     Introduced in ``05-how-common-is-vanishing``.
     """
-    w_abs = np.abs(finite_array("w_abs", w_abs, ndim=None))
-    if np.any(w_abs < VANISHING_THRESHOLD):
+    m = np.abs(finite_array("w_abs", w_abs, ndim=None))
+    if np.any(m < VANISHING_THRESHOLD):
         raise ValueError("w_abs must be >= 4 here: below 4 the band is empty and the log undefined")
-    r = np.sqrt(1.0 - VANISHING_THRESHOLD / w_abs)
-    return 2.0 / w_abs * np.log(w_abs / 2.0 * (1.0 + r) - 1.0)  # halve first: no overflow
+    r = np.sqrt(1.0 - VANISHING_THRESHOLD / m)
+    return 2.0 / m * np.log(m / 2.0 * (1.0 + r) - 1.0)  # halve first: no overflow
 
 
 def band(w: float, b: float) -> tuple[float, float] | None:

@@ -27,6 +27,7 @@ import re
 from ast import literal_eval
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from numbers import Integral, Real
 from typing import Any
 
@@ -147,7 +148,7 @@ def format_glued(text: str, fmt: str) -> str:
         raise ValueError(f"cannot format text {text!r} with fmt {fmt!r}: {exc}") from None
 
 
-def _cells(nb: object) -> list[Mapping[str, Any]]:
+def _cells(nb: object) -> list[Any]:
     """The cells of notebook ``nb`` (a mapping with a list of cells, each with a cell_type)."""
     cells = nb.get("cells") if isinstance(nb, Mapping) else None
     if not isinstance(cells, list) or not all(
@@ -247,7 +248,7 @@ def refresh_prose(nb: Any) -> int:
     values = glued_values(nb)
     changed = 0
 
-    def fill(m: re.Match[str], index: int) -> str:
+    def fill(m: re.Match[str], *, index: int) -> str:
         nonlocal changed
         key, fmt = m["key"], m["fmt"] or ""
         text = _expected(values, key, fmt, index)
@@ -257,7 +258,7 @@ def refresh_prose(nb: Any) -> int:
 
     for index, cell in enumerate(_cells(nb)):
         if cell["cell_type"] == "markdown":
-            new = SPAN.sub(lambda m, i=index: fill(m, i), _source(cell))
+            new = SPAN.sub(partial(fill, index=index), _source(cell))
             if new != _source(cell):
                 cell["source"] = new
     return changed

@@ -21,6 +21,8 @@ from numbers import Real
 
 
 def _real(name: str, value: object) -> float:
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar or 0-d array, e.g. what sigmoid(0.5) returns
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number; got {value!r}")
     return float(value)

@@ -64,7 +64,9 @@ def test_js_refuses_what_python_refuses_and_names_the_argument(tmp_path: Path) -
 
 def test_js_writes_huge_exponents_like_python(tmp_path: Path) -> None:
     logs = [2.5e21, -7.3e25, 1e308, -1e308, 123456789.25]
-    out = run([[-1, x, True] for x in logs] + [[1, x, True] for x in logs], tmp_path)
+    cases: list[list[object]] = [[-1.0, x, True] for x in logs]
+    cases += [[1.0, x, True] for x in logs]
+    out = run(cases, tmp_path)
     expected = [format_signed_log10(-1, x) for x in logs] + [format_signed_log10(1, x)
                                                              for x in logs]
     assert [text for kind, text in out] == expected
