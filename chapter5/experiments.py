@@ -13,8 +13,12 @@ Introduced in ``02-vanishing-gradients``.
 
 Results are frozen dataclasses of numpy arrays. A, B and C are cached on disk under
 ``<cache root>/experiments`` (see :func:`chapter5.data.cache_root`), one file per run, keyed by a
-hash of every parameter and :data:`CODE_VERSION`; ``force=True`` recomputes. Progress bars go to
-stderr. The book's numbers (Nielsen, *Neural Networks and Deep Learning*, ch. 5) are the
+hash of every parameter and :data:`CODE_VERSION`; ``force=True`` recomputes. A stored file is
+checked before use (keys, shapes, dtypes, finite values, its parameters): a damaged one is
+recomputed and rewritten, with one line on stderr saying so; where the cache cannot be written
+the results are still returned, and stderr says once that they are not being saved. Writes are
+atomic (a temporary file, then a rename). Progress bars go to stderr. The book's numbers
+(Nielsen, *Neural Networks and Deep Learning*, ch. 5) are the
 module-level constants ``BOOK_*``.
 """
 
