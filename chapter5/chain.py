@@ -21,11 +21,13 @@ from typing import Literal
 
 import numpy as np
 
-from chapter5._validate import finite_array, finite_float, positive_int
+from chapter5._validate import choice, finite_array, finite_float, positive_int
 from chapter5.activations import LN10, log_sigmoid_prime, sigmoid, sigmoid_prime
 
 #: Parameters larger than this in magnitude are refused: z would overflow long before.
 MAX_MAGNITUDE = 1e12
+#: Deepest chain built or analysed (the chapter goes to 1,000; the product method is O(L^2)).
+MAX_DEPTH = 10_000
 
 #: The explorer's "typical N(0,1) start" draws its weights and biases with this seed.
 EXPLORER_SEED = 1
@@ -64,6 +66,9 @@ class Chain:
         a0 = finite_float("a0", self.a0)
         if w.size == 0:
             raise ValueError("a chain needs depth >= 1: w and b must each hold at least one number")
+        if w.size > MAX_DEPTH:
+            raise ValueError(f"w and b may hold at most MAX_DEPTH = {MAX_DEPTH} layers; "
+                             f"got {w.size}")
         if w.shape != b.shape:
             raise ValueError(
                 f"w and b must have one entry per layer; got {w.size} weights and {b.size} biases"
@@ -89,6 +94,12 @@ class Chain:
         return Chain(self.w[:depth], self.b[:depth], self.a0)
 
 
+def _check_chain(chain: object) -> Chain:
+    if not isinstance(chain, Chain):
+        raise TypeError(f"chain must be a chapter5.chain.Chain; got {type(chain).__name__}")
+    return chain
+
+
 def forward(chain: Chain) -> tuple[np.ndarray, np.ndarray]:
     """Feed ``a0`` through the chain.
 
@@ -101,7 +112,7 @@ def forward(chain: Chain) -> tuple[np.ndarray, np.ndarray]:
 
     Introduced in ``03-chain-of-neurons``.
     """
-    L = chain.depth
+    L = _check_chain(chain).depth
     z = np.empty(L)
     a = np.empty(L + 1)
     a[0] = chain.a0
@@ -151,7 +162,12 @@ class ChainGradients:
 
     @property
     def log10_ratio_first_last(self) -> float:
-        """log10 |dC/db_1 / dC/db_L|: how many decades layer 1 lags behind layer L."""
+        """log10 |dC/db_1 / dC/db_L|: how many decades layer 1 lags behind layer L.
+
+        -inf when either gradient is exactly zero (the explorers then read the ratio as 0).
+        """
+        if self.sign_dC_db[0] * self.sign_dC_db[-1] == 0:
+            return -np.inf
         return float(self.log10_abs_dC_db[0] - self.log10_abs_dC_db[-1])
 
 
@@ -176,11 +192,9 @@ def gradients(
 
     Introduced in ``03-chain-of-neurons``.
     """
-    if not isinstance(chain, Chain):
-        raise TypeError(f"chain must be a chapter5.chain.Chain; got {type(chain).__name__}")
+    _check_chain(chain)
     dC_daL = finite_float("dC_daL", dC_daL)
-    if method not in ("product", "backprop"):
-        raise ValueError(f"method must be 'product' or 'backprop'; got {method!r}")
+    choice("method", method, ("product", "backprop"))
 
     L = chain.depth
     w = chain.w
@@ -251,19 +265,27 @@ def gradients(
     )
 
 
+def _target(y: object) -> float:
+    y = finite_float("y", y)
+    _check_magnitude("y", np.array([y]))  # (a_L - y)^2 must not overflow
+    return y
+
+
 def quadratic_cost(chain: Chain, y: float) -> float:
     """The quadratic cost C = (a_L - y)^2 / 2 of the chain's output against target ``y``.
 
     Introduced in ``03-chain-of-neurons``.
     """
-    y = finite_float("y", y)
+    _check_chain(chain)
+    y = _target(y)
     _, a = forward(chain)
     return 0.5 * float(a[-1] - y) ** 2
 
 
 def quadratic_dC_daL(chain: Chain, y: float) -> float:
     """dC/da_L = a_L - y for the quadratic cost. Introduced in ``03-chain-of-neurons``."""
-    y = finite_float("y", y)
+    _check_chain(chain)
+    y = _target(y)
     _, a = forward(chain)
     return float(a[-1] - y)
 
@@ -279,9 +301,14 @@ def exploding_chain(depth: int = 4, a0: float = 1.0, w: float = 100.0) -> Chain:
     factor w sigma'(0) = w/4 (25 for the chapter's w = 100), so dC/db_1 = 25^(L-1) dC/db_L.
     Introduced in ``04-exploding-gradients``.
     """
-    depth = positive_int("depth", depth)
+    depth = positive_int("depth", depth, maximum=MAX_DEPTH)
     a0 = finite_float("a0", a0)
     w = finite_float("w", w)
+    _check_magnitude("w", np.array([w]))
+    _check_magnitude("a0", np.array([a0]))
+    if abs(w * a0) > MAX_MAGNITUDE:
+        raise ValueError(f"w * a0 (the first bias, negated) must lie within +-{MAX_MAGNITUDE:.0e}; "
+                         f"got w = {w:.3g}, a0 = {a0:.3g}")
     weights = np.full(depth, w)
     biases = np.full(depth, -w / 2.0)
     biases[0] = -w * a0
@@ -303,7 +330,7 @@ def typical_chain(depth: int = 4, seed: int = EXPLORER_SEED, a0: float = 1.0) ->
     Draws come from ``numpy.random.default_rng(seed)`` in the order w_1, b_1, w_2, b_2, ..., so a
     deeper chain with the same seed extends a shallower one. Introduced in ``03-chain-of-neurons``.
     """
-    depth = positive_int("depth", depth)
+    depth = positive_int("depth", depth, maximum=MAX_DEPTH)
     seed = positive_int("seed", seed, minimum=0)
     a0 = finite_float("a0", a0)
     draws = np.random.default_rng(seed).standard_normal((depth, 2))
@@ -326,6 +353,9 @@ def product_equation(g: ChainGradients) -> str:
     """
     from chapter5.readout import format_signed_log10
 
+    if not isinstance(g, ChainGradients):
+        raise TypeError(f"g must be the ChainGradients that gradients() returns; "
+                        f"got {type(g).__name__}")
     L = g.z.size
     symbols = ["σ'(z1)"] + [f"w{k}σ'(z{k})" for k in range(2, L + 1)] + [f"dC/da{L}"]
     values = [format_signed_log10(1.0, float(log_sigmoid_prime(g.z[0]) / LN10))]
@@ -345,6 +375,7 @@ __all__ = [
     "EXPLORER_DEFAULT_DEPTH",
     "EXPLORER_MAX_DEPTH",
     "EXPLORER_SEED",
+    "MAX_DEPTH",
     "MAX_MAGNITUDE",
     "balanced_chain",
     "explorer_typical_chain",

@@ -39,7 +39,7 @@ from itertools import combinations
 
 import numpy as np
 
-from chapter5._validate import positive_int
+from chapter5._validate import choice, flag, positive_int
 
 #: The gate kinds a circuit may use.
 GATE_OPS: tuple[str, ...] = ("AND", "OR", "NOT", "XOR")
@@ -50,6 +50,8 @@ MAX_TABLE_INPUTS = 20
 MAX_TABLE_CELLS = 2**26
 #: Largest n for which :func:`parity_sop` builds the circuit (2**15 AND gates).
 SOP_MAX_N = 16
+#: Largest n :func:`sop_gate_count` counts for (2**1023 is the largest power of two a float holds).
+SOP_COUNT_MAX_N = 1024
 #: Largest n for which :func:`parity_xor_tree` builds the circuit.
 XOR_TREE_MAX_N = 4096
 #: Widest operands :func:`ripple_carry_adder` and :func:`multiplier` build.
@@ -61,10 +63,31 @@ EXPLORER_N_MAX = 20
 EXPLORER_N_DEFAULT = 10
 
 
-def _check_op(op: object) -> str:
-    if not isinstance(op, str) or op not in GATE_OPS:
-        raise ValueError(f"op must be one of {', '.join(GATE_OPS)}; got {op!r}")
-    return op
+def _check_op(op: object, name: str = "op") -> str:
+    return choice(name, op, GATE_OPS)
+
+
+def _check_basis(basis: object) -> str:
+    return choice("basis", basis, ("xor", "and-or-not"))
+
+
+def _bits(bits: object, name: str = "bits") -> np.ndarray:
+    """``bits`` as a 2-D bool array, or a clear error (booleans or the integers 0 and 1 only)."""
+    if bits is None or isinstance(bits, (str, bytes, bool)):
+        raise TypeError(f"{name} must be a 2-D array of booleans or 0/1; got {bits!r}")
+    try:
+        x = np.asarray(bits)
+    except Exception as exc:  # ragged rows
+        raise ValueError(f"{name} must be a 2-D array with rows of equal length") from exc
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array of shape (N, n); got shape {x.shape}")
+    if x.dtype != np.bool_:
+        if x.size and not np.issubdtype(x.dtype, np.integer):
+            raise TypeError(f"{name} must hold booleans or the integers 0 and 1; got {x.dtype}")
+        if np.any((x != 0) & (x != 1)):
+            raise ValueError(f"{name} must hold only 0 and 1")
+        x = x.astype(np.bool_)
+    return x
 
 
 def _check_n(name: str, value: object, maximum: int) -> int:
@@ -185,7 +208,7 @@ class Circuit:
         """Number of gates, all kinds (NOT included) or only ``kind`` (``"AND"``, ...)."""
         if kind is None:
             return len(self.gates)
-        kind = _check_op(kind)
+        kind = _check_op(kind, "kind")
         return sum(g.op == kind for g in self.gates)
 
     def gate_counts(self) -> dict[str, int]:
@@ -195,7 +218,7 @@ class Circuit:
     def max_fan_in(self, kind: str | None = None) -> int:
         """Largest fan-in of any gate (of ``kind``); 0 when there is none."""
         if kind is not None:
-            kind = _check_op(kind)
+            kind = _check_op(kind, "kind")
         return max((g.fan_in for g in self.gates if kind in (None, g.op)), default=0)
 
     def wire_levels(self, *, literals_free: bool = True) -> np.ndarray:
@@ -204,6 +227,7 @@ class Circuit:
         With ``literals_free`` a NOT gate reading an input wire directly gets level 0 (it only
         forms the literal NOT x_i).
         """
+        literals_free = flag("literals_free", literals_free)
         level = np.zeros(self.n_wires, dtype=np.int64)
         for k, gate in enumerate(self.gates):
             wire = self.n_inputs + k
@@ -244,14 +268,8 @@ class Circuit:
         -------
         numpy.ndarray of bool, shape (N, n_outputs)
         """
-        x = np.asarray(bits)
-        if x.dtype != np.bool_:
-            if not np.issubdtype(x.dtype, np.integer):
-                raise TypeError(f"bits must hold booleans or the integers 0 and 1; got {x.dtype}")
-            if np.any((x != 0) & (x != 1)):
-                raise ValueError("bits must hold only 0 and 1")
-            x = x.astype(np.bool_)
-        if x.ndim != 2 or x.shape[1] != self.n_inputs:
+        x = _bits(bits)
+        if x.shape[1] != self.n_inputs:
             raise ValueError(
                 f"bits must have shape (N, {self.n_inputs}) for this circuit's inputs "
                 f"{', '.join(self.input_names)}; got shape {x.shape}"
@@ -282,6 +300,15 @@ class Circuit:
         return self.evaluate(all_inputs(self.n_inputs))
 
 
+def _names(name: str, value: object) -> tuple[str, ...]:
+    """A list of wire names as a tuple of str (a single string is not a list of names)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) \
+            or not all(isinstance(s, str) for s in value):
+        raise TypeError(f"{name} must be a list of names (str), e.g. ['x1', 'x2']; "
+                        f"got {value!r}")
+    return tuple(value)
+
+
 class CircuitBuilder:
     """Build a :class:`Circuit` gate by gate; sub-circuits are named with :meth:`block`.
 
@@ -297,9 +324,9 @@ class CircuitBuilder:
     """
 
     def __init__(self, input_names: Sequence[str]) -> None:
-        names = tuple(input_names)
-        if not names or not all(isinstance(s, str) for s in names):
-            raise TypeError(f"input_names must be a non-empty sequence of str; got {input_names!r}")
+        names = _names("input_names", input_names)
+        if not names:
+            raise ValueError("input_names must name at least one input wire")
         self._names = names
         self._gates: list[Gate] = []
         self._path: list[str] = []
@@ -326,6 +353,8 @@ class CircuitBuilder:
 
         Blocks of one kind are numbered within their parent: "full adder 0", "full adder 1", ...
         """
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"kind must be a non-empty block name (str); got {kind!r}")
         counter = self._counters[-1]
         index = counter.get(kind, 0)
         counter[kind] = index + 1
@@ -340,8 +369,11 @@ class CircuitBuilder:
 
     def build(self, outputs: Sequence[int], output_names: Sequence[str]) -> Circuit:
         """The finished circuit with the given output wires and their names."""
+        if isinstance(outputs, (str, bytes)) or not isinstance(outputs, Sequence) or not all(
+                isinstance(o, numbers.Integral) and not isinstance(o, bool) for o in outputs):
+            raise TypeError(f"outputs must be a list of wire numbers (ints); got {outputs!r}")
         return Circuit(self._names, tuple(self._gates), tuple(int(o) for o in outputs),
-                       tuple(output_names))
+                       _names("output_names", output_names))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,11 +397,7 @@ def parity(bits: object) -> np.ndarray:
     ``bits``: array_like of bool or {0, 1}, shape (N, n). Returns bool, shape (N,).
     Introduced in ``01-deep-circuits``.
     """
-    x = np.asarray(bits)
-    if x.ndim != 2:
-        raise ValueError(f"bits must be a 2-D array of shape (N, n); got shape {x.shape}")
-    if not (x.dtype == np.bool_ or np.issubdtype(x.dtype, np.integer)):
-        raise TypeError(f"bits must hold booleans or the integers 0 and 1; got {x.dtype}")
+    x = _bits(bits)
     return (x.astype(np.int64).sum(axis=1) % 2).astype(np.bool_)
 
 
@@ -379,8 +407,8 @@ def bits_to_ints(bits: object) -> np.ndarray:
     ``bits``: array_like of bool or {0, 1}, shape (N, k) with k <= 62. Returns int64, shape (N,).
     Introduced in ``01-deep-circuits``.
     """
-    x = np.asarray(bits)
-    if x.ndim != 2 or x.shape[1] > 62:
+    x = _bits(bits)
+    if x.shape[1] > 62:
         raise ValueError(f"bits must have shape (N, k) with k <= 62; got shape {x.shape}")
     weights = np.left_shift(np.int64(1), np.arange(x.shape[1], dtype=np.int64))
     return x.astype(np.int64) @ weights
@@ -431,8 +459,7 @@ def parity_xor_tree(n: int, *, basis: str = "xor") -> Circuit:
     non-integer n. Introduced in ``01-deep-circuits``.
     """
     n = _check_n("n", n, XOR_TREE_MAX_N)
-    if basis not in ("xor", "and-or-not"):
-        raise ValueError(f"basis must be 'xor' or 'and-or-not'; got {basis!r}")
+    basis = _check_basis(basis)
     b = CircuitBuilder(_parity_names(n))
 
     def xor2(u: int, v: int) -> int:
@@ -455,11 +482,12 @@ def parity_xor_tree(n: int, *, basis: str = "xor") -> Circuit:
 def sop_gate_count(n: int, *, count_not: bool = True) -> int:
     """Gates of :func:`parity_sop` (n): 2**(n-1) ANDs + 1 OR, plus n NOTs for n >= 2.
 
-    ``count_not=False`` leaves the NOT gates out (literals free). Valid for every n >= 1, also
-    beyond the sizes :func:`parity_sop` builds. Introduced in ``01-deep-circuits``.
+    ``count_not=False`` leaves the NOT gates out (literals free). Valid for every n from 1 to
+    ``SOP_COUNT_MAX_N``, far beyond the sizes :func:`parity_sop` builds.
+    Introduced in ``01-deep-circuits``.
     """
-    n = positive_int("n", n)
-    nots = n if (count_not and n >= 2) else 0
+    n = _check_n("n", n, SOP_COUNT_MAX_N)
+    nots = n if (flag("count_not", count_not) and n >= 2) else 0
     return 2 ** (n - 1) + 1 + nots
 
 
@@ -469,7 +497,7 @@ def sop_depth(n: int, *, literals_free: bool = True) -> int:
     Introduced in ``01-deep-circuits``.
     """
     n = positive_int("n", n)
-    return 2 if (literals_free or n == 1) else 3
+    return 2 if (flag("literals_free", literals_free) or n == 1) else 3
 
 
 def xor_tree_gate_count(n: int, *, basis: str = "xor") -> int:
@@ -478,8 +506,7 @@ def xor_tree_gate_count(n: int, *, basis: str = "xor") -> int:
     Introduced in ``01-deep-circuits``.
     """
     n = positive_int("n", n)
-    if basis not in ("xor", "and-or-not"):
-        raise ValueError(f"basis must be 'xor' or 'and-or-not'; got {basis!r}")
+    basis = _check_basis(basis)
     return (n - 1) * (1 if basis == "xor" else 4)
 
 
@@ -490,8 +517,7 @@ def xor_tree_depth(n: int, *, basis: str = "xor") -> int:
     Introduced in ``01-deep-circuits``.
     """
     n = positive_int("n", n)
-    if basis not in ("xor", "and-or-not"):
-        raise ValueError(f"basis must be 'xor' or 'and-or-not'; got {basis!r}")
+    basis = _check_basis(basis)
     return (n - 1).bit_length() * (1 if basis == "xor" else 3)
 
 

@@ -13,8 +13,12 @@ Introduced in ``02-vanishing-gradients``.
 
 Results are frozen dataclasses of numpy arrays. A, B and C are cached on disk under
 ``<cache root>/experiments`` (see :func:`chapter5.data.cache_root`), one file per run, keyed by a
-hash of every parameter and :data:`CODE_VERSION`; ``force=True`` recomputes. Progress bars go to
-stderr. The book's numbers (Nielsen, *Neural Networks and Deep Learning*, ch. 5) are the
+hash of every parameter and :data:`CODE_VERSION`; ``force=True`` recomputes. A stored file is
+checked before use (keys, shapes, dtypes, finite values, its parameters): a damaged one is
+recomputed and rewritten, with one line on stderr saying so; where the cache cannot be written
+the results are still returned, and stderr says once that they are not being saved. Writes are
+atomic (a temporary file, then a rename). Progress bars go to stderr. The book's numbers
+(Nielsen, *Neural Networks and Deep Learning*, ch. 5) are the
 module-level constants ``BOOK_*``.
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +38,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from chapter5._validate import finite_float, flag, int_list, positive_int
 from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
 from chapter5.network import Network
 
@@ -66,14 +72,27 @@ EXPERIMENT_A = {"epochs": 30, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0, "
 EXPERIMENT_C = {"epochs": 500, "eta": 0.1, "lmbda": 5.0, "n_images": 1000}
 
 
+#: Limits on what the experiment functions accept (far beyond the book's settings; a value past
+#: them is a typo, and would run for hours or overflow the weights).
+MAX_HIDDEN_LAYERS = 100
+MAX_EPOCHS = 10_000
+MAX_ETA = 100.0
+MAX_LMBDA = 1e4
+MNIST_TRAIN_IMAGES = 50_000
+
+
 def sizes_for(hidden_layers: int) -> tuple[int, ...]:
     """``(784, 30, ..., 30, 10)`` with ``hidden_layers`` hidden layers of 30 neurons.
 
+    ``hidden_layers`` must be a whole number from 1 to ``MAX_HIDDEN_LAYERS``.
     Introduced in ``02-vanishing-gradients``.
     """
-    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) \
-            or hidden_layers < 1:
-        raise ValueError(f"hidden_layers must be a whole number >= 1; got {hidden_layers!r}")
+    what = f"hidden_layers must be a whole number >= 1 and <= {MAX_HIDDEN_LAYERS}"
+    if isinstance(hidden_layers, (bool, np.bool_)) \
+            or not isinstance(hidden_layers, (int, np.integer)):
+        raise TypeError(f"{what}; got {hidden_layers!r}")
+    if not 1 <= hidden_layers <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"{what}; got {hidden_layers!r}")
     return (784,) + (HIDDEN_NEURONS,) * int(hidden_layers) + (10,)
 
 
@@ -104,49 +123,165 @@ def _cache_path(kind: str, params: dict[str, Any]) -> Path:
     return experiments_cache_dir() / f"{kind}-{key}.npz"
 
 
+@dataclass(frozen=True)
+class _Field:
+    """What one stored array of a result must look like: its shape and its range of values."""
+
+    shape: tuple[int, ...]
+    hi: float = np.inf  # every value lies in [0, hi] (accuracies in percent, speeds, seconds)
+
+
+#: Cache directories already told that a result could not be saved (said once per process).
+_UNSAVED_REPORTED: set[str] = set()
+
+
+def _say(message: str) -> None:
+    """One line on stderr: visible in a notebook and a terminal, never an exception under
+    pytest's warnings-as-errors, so a damaged cache heals wherever it is met."""
+    print(f"chapter5.experiments: {message}", file=sys.stderr, flush=True)
+
+
+def _problem(arrays: dict[str, np.ndarray], fields: dict[str, _Field]) -> str | None:
+    """Why ``arrays`` is not a result of this shape, or None if it is one."""
+    missing = sorted(set(fields) - set(arrays))
+    if missing:
+        return f"missing {', '.join(missing)}"
+    extra = sorted(set(arrays) - set(fields))
+    if extra:
+        return f"unexpected {', '.join(extra)}"
+    for key, f in fields.items():
+        a = np.asarray(arrays[key])
+        if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)) \
+                or np.issubdtype(a.dtype, np.bool_):
+            return f"{key} holds {a.dtype}, not numbers"
+        if a.shape != f.shape:
+            return f"{key} has shape {a.shape}, expected {f.shape}"
+        if not np.all(np.isfinite(a)):
+            return f"{key} holds NaN or infinity"
+        if a.size and (float(a.min()) < 0.0 or float(a.max()) > f.hi):
+            return f"{key} holds values outside [0, {f.hi:g}]"
+    return None
+
+
+def _load_cached(path: Path, params: dict[str, Any],
+                 fields: dict[str, _Field]) -> dict[str, np.ndarray] | None:
+    """The stored result at ``path`` if it is whole and fits ``fields``; else None (and a line
+    saying why, unless there simply is no file yet)."""
+    if not path.exists():
+        return None
+    try:
+        # our own handle: np.load leaks the one it opens when the file is not a whole archive
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:
+            arrays = {k: np.array(f[k]) for k in f.files}
+    except Exception as exc:  # truncated or empty file, not a zip, pickled objects, unreadable
+        problem: str | None = f"unreadable, {type(exc).__name__}: {exc}"
+    else:
+        stored = arrays.pop("_params", None)
+        if stored is None or stored.shape != () or stored.dtype.kind != "U" \
+                or str(stored) != json.dumps(params, sort_keys=True):
+            problem = "stored for other parameters"
+        else:
+            problem = _problem(arrays, fields)
+        if problem is None:
+            return arrays
+    _say(f"cached result {path} is damaged ({problem}); recomputing it")
+    return None
+
+
+def _store(path: Path, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """Write atomically (a temporary file in the same directory, then a rename), so a reader
+    sees the old file or the whole new one, never a part. Where the directory cannot be
+    written, say so once and carry on: the caller still gets its result."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+        payload: dict[str, Any] = {"_params": np.array(json.dumps(params, sort_keys=True)),
+                                   **arrays}
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        where = str(path.parent)
+        if where not in _UNSAVED_REPORTED:
+            _UNSAVED_REPORTED.add(where)
+            _say(f"results are not being saved: cannot write to the cache {where} "
+                 f"({type(exc).__name__}: {exc.strerror or exc}); set CHAPTER5_CACHE_DIR to a "
+                 "writable directory to keep them")
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 def _cached(kind: str, params: dict[str, Any], compute: Callable[[], dict[str, np.ndarray]],
-            force: bool) -> dict[str, np.ndarray]:
-    """Load ``kind`` results for ``params`` from the cache, or compute and store them."""
+            force: bool, fields: dict[str, _Field]) -> dict[str, np.ndarray]:
+    """Load ``kind`` results for ``params`` from the cache, or compute and store them.
+
+    What is loaded is checked against ``fields`` (every key, shape, dtype, finite values in
+    range) and against the parameters stored beside it; anything wrong is recomputed with a
+    one-line note on stderr and then overwritten.
+    """
     path = _cache_path(kind, params)
-    if path.is_file() and not force:
-        try:
-            with np.load(path, allow_pickle=False) as f:
-                return {k: f[k] for k in f.files if k != "_params"}
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache file is simply recomputed
+    if not force:
+        arrays = _load_cached(path, params, fields)
+        if arrays is not None:
+            return arrays
     # One BLAS thread: the matrices are small (30 x 784 at most), so threads only add overhead
     # (20-30x slower on a busy 2-core machine), and a fixed thread count keeps the floating-point
     # summation order, hence every stored number, the same on every machine.
     with threadpool_limits(limits=1, user_api="blas"):
         arrays = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            payload: dict[str, Any] = {"_params": np.array(json.dumps(params, sort_keys=True)),
-                                       **arrays}
-            np.savez(fh, **payload)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    problem = _problem(arrays, fields)
+    if problem is not None:  # e.g. a diverging run: return it as it is, but never store it
+        _say(f"{kind} result not cached: {problem}")
+        return arrays
+    _store(path, params, arrays)
     return arrays
 
 
 def _seeds(seeds: Iterable[int], name: str = "seeds") -> tuple[int, ...]:
-    out = tuple(int(s) for s in seeds)
-    if not out or any(s < 0 for s in out):
-        raise ValueError(f"{name} must be a non-empty list of non-negative ints; got {seeds!r}")
-    return out
+    return int_list(name, seeds, minimum=0)
 
 
 def _depths(hidden_layers: Iterable[int]) -> tuple[int, ...]:
-    out = tuple(hidden_layers)
-    for h in out:
-        sizes_for(h)
-    if not out:
-        raise ValueError("hidden_layers must list at least one depth")
-    return tuple(int(h) for h in out)
+    return int_list("hidden_layers", hidden_layers, minimum=1, maximum=MAX_HIDDEN_LAYERS)
+
+
+def _check_data(data: object) -> int:
+    """How many training images ``data`` (None: the book's MNIST) offers; TypeError if it is
+    not an MNIST."""
+    if data is None:
+        return MNIST_TRAIN_IMAGES
+    if not isinstance(data, MNIST):
+        raise TypeError(f"data must be None (the book's MNIST) or a chapter5.data.MNIST; "
+                        f"got {type(data).__name__}")
+    return len(data.train)
+
+
+def _check_run(data: object, n_name: str, n: object, eta: object = 0.1, lmbda: object = 0.0,
+               epochs: object = 1, force: object = False, progress: object = False
+               ) -> tuple[int, float, float, int]:
+    """Check the settings every experiment shares; return (n, eta, lmbda, epochs)."""
+    n_i = positive_int(n_name, n, maximum=_check_data(data))
+    eta_f = finite_float("eta", eta)
+    if not 0.0 < eta_f <= MAX_ETA:
+        raise ValueError(f"eta must lie in (0, {MAX_ETA:g}]; got {eta_f!r}")
+    lmbda_f = finite_float("lmbda", lmbda)
+    if not 0.0 <= lmbda_f <= MAX_LMBDA:
+        raise ValueError(f"lmbda must lie in [0, {MAX_LMBDA:g}]; got {lmbda_f!r}")
+    if eta_f * lmbda_f >= n_i:
+        raise ValueError(f"eta * lmbda must stay below {n_name} = {n_i} (the weight decay "
+                         f"factor 1 - eta lmbda / n must be positive); got eta = {eta_f:g}, "
+                         f"lmbda = {lmbda_f:g}")
+    flag("force", force)
+    flag("progress", progress)
+    return n_i, eta_f, lmbda_f, positive_int("epochs", epochs, maximum=MAX_EPOCHS)
 
 
 class _Progress:
@@ -264,6 +399,8 @@ def accuracy_vs_depth(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_train", n_train, eta, lmbda, epochs, force, progress)
+    positive_int("mini_batch_size", mini_batch_size, maximum=int(n_train))
     base = {"epochs": int(epochs), "mini_batch_size": int(mini_batch_size), "eta": float(eta),
             "lmbda": float(lmbda), "n_train": int(n_train), "data": _data_token(data, n_train)}
     acc = np.empty((len(depths), len(seeds_t), int(epochs)))
@@ -289,7 +426,8 @@ def accuracy_vs_depth(
                     bar.update(1)
                 return {"accuracy": out, "seconds": np.array(time.perf_counter() - t0)}
 
-            res = _cached("A", params, run, force)
+            res = _cached("A", params, run, force, {"accuracy": _Field((int(epochs),), 100.0),
+                                                    "seconds": _Field(())})
             acc[i, j] = res["accuracy"]
             secs[i, j] = float(res["seconds"])
     bar.close()
@@ -345,6 +483,7 @@ def speeds_at_init(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_images", n_images, force=force, progress=progress)
     params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "n_images": int(n_images),
               "data": _data_token(data, n_images)}
 
@@ -362,7 +501,8 @@ def speeds_at_init(
         bar.close()
         return out
 
-    res = _cached("B", params, run, force)
+    res = _cached("B", params, run, force,
+                  {f"h{h}": _Field((len(seeds_t), h)) for h in depths})
     return SpeedsAtInit(np.array(seeds_t), {h: res[f"h{h}"] for h in depths}, params)
 
 
@@ -381,6 +521,8 @@ class SpeedsDuringTraining:
 
     def ratio(self, h: int) -> np.ndarray:
         """Speed of the last hidden layer over the first, shape (n_seeds, epochs)."""
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h not in self.speeds:
+            raise ValueError(f"h must be one of the depths run, {sorted(self.speeds)}; got {h!r}")
         s = self.speeds[h]
         return s[:, :, -1] / s[:, :, 0]
 
@@ -425,6 +567,7 @@ def speeds_during_training(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
+    _check_run(data, "n_images", n_images, eta, lmbda, epochs, force, progress)
     params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "epochs": int(epochs),
               "n_images": int(n_images), "eta": float(eta), "lmbda": float(lmbda),
               "data": _data_token(data, n_images)}
@@ -445,7 +588,8 @@ def speeds_during_training(
         bar.close()
         return out
 
-    res = _cached("C", params, run, force)
+    res = _cached("C", params, run, force,
+                  {f"h{h}": _Field((len(seeds_t), int(epochs), h)) for h in depths})
     return SpeedsDuringTraining(np.array(seeds_t), {h: res[f"h{h}"] for h in depths}, params)
 
 
@@ -463,7 +607,11 @@ def initial_gradient_bars(
 
     Introduced in ``02-vanishing-gradients``.
     """
+    sizes = sizes_for(hidden_layers)
+    seed = positive_int("seed", seed, minimum=0)
+    _check_run(data, "n_images", n_images)
+    n_neurons = positive_int("n_neurons", n_neurons, maximum=HIDDEN_NEURONS)
     d = _load(data)
-    g = Network(sizes_for(hidden_layers), seed=seed).gradients(
+    g = Network(sizes, seed=seed).gradients(
         d.train.x[:n_images], d.train.y[:n_images])
     return [db[:n_neurons].copy() for db in g.dC_db[:-1]]

@@ -28,7 +28,6 @@ parameter and a fingerprint of the images used): :func:`init_speeds`, :func:`tra
 from __future__ import annotations
 
 import hashlib
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -400,14 +399,10 @@ def _cache(kind: str, params: dict[str, Any], shapes: Mapping[str, tuple[int, ..
         return out
 
     params = dict(params, obstacles=OBSTACLES_VERSION)
-    fields_type = getattr(experiments, "_Field", None)
-    if "fields" in inspect.signature(experiments._cached).parameters and fields_type is not None:
-        # the validating cache: it checks shapes and ranges of what it loads
-        fields = {f"{k}__{part}": fields_type(s) for k, s in shapes.items()
-                  for part in ("pos", "neg")}
-        stored = experiments._cached(kind, params, split, False, fields)  # type: ignore[call-arg]
-    else:
-        stored = experiments._cached(kind, params, split, False)
+    # the validating cache checks the shape and range of everything it loads
+    fields = {f"{k}__{part}": experiments._Field(s) for k, s in shapes.items()
+              for part in ("pos", "neg")}
+    stored = experiments._cached(kind, params, split, False, fields)
     return {k: stored[f"{k}__pos"] - stored[f"{k}__neg"] for k in shapes}
 
 

@@ -27,6 +27,7 @@ import re
 from ast import literal_eval
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from numbers import Integral, Real
 from typing import Any
 
@@ -97,14 +98,15 @@ def _plain(value: Any) -> float | int | str:
         value = value.item()  # numpy scalar or 0-d array
     if isinstance(value, bool) or not isinstance(value, str | Integral | Real):
         raise TypeError(
-            f"glue stores numbers and strings, not {type(value).__name__}; pass e.g. float(x)"
+            f"glue stores numbers and strings as value, not {type(value).__name__}; "
+            "pass e.g. float(x)"
         )
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real):
         value = float(value)
         if not math.isfinite(value):
-            raise ValueError(f"cannot state {value} in the prose: glue finite numbers only")
+            raise ValueError(f"cannot state value {value} in the prose: glue finite numbers only")
         # 12 significant digits: far more than any sentence states, and the same stored text
         # (which nbval compares) whatever the last bits of a platform's libm
         value = float(f"{value:.12g}")
@@ -123,20 +125,37 @@ def format_glued(text: str, fmt: str) -> str:
     fmt : str
         A Python format spec, or ``""`` for ``str(value)``.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the stored repr of a glued value (str); got {text!r}")
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format spec (str) such as '.3f', or ''; got {fmt!r}")
     try:
         value: Any = literal_eval(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
         value = text
     if fmt == "":
         return str(value)
-    kind = fmt[-1]
-    if kind == "s":
-        value = str(value)
-    elif kind in "bcdoxX":
-        value = int(value)
-    elif kind in "eEfFgGn%":
-        value = float(value)
-    return format(value, fmt)
+    try:
+        kind = fmt[-1]
+        if kind == "s":
+            value = str(value)
+        elif kind in "bcdoxX":
+            value = int(value)
+        elif kind in "eEfFgGn%":
+            value = float(value)
+        return format(value, fmt)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"cannot format text {text!r} with fmt {fmt!r}: {exc}") from None
+
+
+def _cells(nb: object) -> list[Any]:
+    """The cells of notebook ``nb`` (a mapping with a list of cells, each with a cell_type)."""
+    cells = nb.get("cells") if isinstance(nb, Mapping) else None
+    if not isinstance(cells, list) or not all(
+            isinstance(c, Mapping) and isinstance(c.get("cell_type"), str) for c in cells):
+        raise TypeError("nb must be a notebook (nbformat 4: a mapping whose 'cells' is a list of "
+                        f"cells with a 'cell_type'); got {type(nb).__name__}")
+    return cells
 
 
 def glued_values(nb: Mapping[str, Any]) -> dict[str, str]:
@@ -155,7 +174,7 @@ def glued_values(nb: Mapping[str, Any]) -> dict[str, str]:
         Glue key -> the stored ``repr`` of its value. A key glued twice is an error.
     """
     values: dict[str, str] = {}
-    for cell in nb["cells"]:
+    for cell in _cells(nb):
         if cell["cell_type"] != "code":
             continue
         for output in cell.get("outputs", []):
@@ -175,7 +194,7 @@ def statements(nb: Mapping[str, Any]) -> list[Statement]:
     Introduced in notebook 05-how-common-is-vanishing.
     """
     found = []
-    for index, cell in enumerate(nb["cells"]):
+    for index, cell in enumerate(_cells(nb)):
         if cell["cell_type"] != "markdown":
             continue
         for m in SPAN.finditer(_source(cell)):
@@ -229,7 +248,7 @@ def refresh_prose(nb: Any) -> int:
     values = glued_values(nb)
     changed = 0
 
-    def fill(m: re.Match[str], index: int) -> str:
+    def fill(m: re.Match[str], *, index: int) -> str:
         nonlocal changed
         key, fmt = m["key"], m["fmt"] or ""
         text = _expected(values, key, fmt, index)
@@ -237,12 +256,9 @@ def refresh_prose(nb: Any) -> int:
         spec = f"{key}:{fmt}" if m["fmt"] is not None else key
         return f'<span data-glue="{spec}">{text}</span>'
 
-    for index, cell in enumerate(nb["cells"]):
+    for index, cell in enumerate(_cells(nb)):
         if cell["cell_type"] == "markdown":
-            def fill_here(m: re.Match[str], i: int = index) -> str:
-                return fill(m, i)
-
-            new = SPAN.sub(fill_here, _source(cell))
+            new = SPAN.sub(partial(fill, index=index), _source(cell))
             if new != _source(cell):
                 cell["source"] = new
     return changed
@@ -255,6 +271,9 @@ def to_glue_roles(markdown: str) -> str:
 
     The website's build applies this to each markdown cell, so the page pastes the stored value.
     """
+    if not isinstance(markdown, str):
+        raise TypeError(f"markdown must be the text of a markdown cell (str); got {markdown!r}")
+
     def role(m: re.Match[str]) -> str:
         spec = f"{m['key']}:{m['fmt']}" if m["fmt"] else m["key"]
         return "{glue:text}`" + spec + "`"

@@ -17,6 +17,15 @@ Introduced in ``03-chain-of-neurons``.
 from __future__ import annotations
 
 import math
+from numbers import Real
+
+
+def _real(name: str, value: object) -> float:
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar or 0-d array, e.g. what sigmoid(0.5) returns
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    return float(value)
 
 
 def format_signed_log10(sign: float, log10_abs: float) -> str:
@@ -31,12 +40,15 @@ def format_signed_log10(sign: float, log10_abs: float) -> str:
 
     Introduced in ``03-chain-of-neurons``.
     """
-    sign = float(sign)
-    log10_abs = float(log10_abs)
-    if math.isnan(sign) or math.isnan(log10_abs) or log10_abs == math.inf:
+    sign = _real("sign", sign)
+    log10_abs = _real("log10_abs", log10_abs)
+    if math.isnan(sign):
+        raise ValueError("sign must be -1, 0 or +1 (any finite or infinite number of that "
+                         "sign); got nan")
+    if math.isnan(log10_abs) or log10_abs == math.inf:
         raise ValueError(
-            f"cannot write a number with sign {sign!r} and log10 magnitude {log10_abs!r}: "
-            "the magnitude must be finite (or -inf for zero)"
+            f"cannot write a number with sign {sign!r} and log10_abs {log10_abs!r}: "
+            "the magnitude's log10_abs must be finite (or -inf for zero)"
         )
     if sign == 0 or log10_abs == -math.inf:
         return "0"
@@ -60,9 +72,9 @@ def format_float(x: float) -> str:
     value such as 105.1895 rounds from itself and the JavaScript explorers, which do the same,
     write exactly the same string. Introduced in ``03-chain-of-neurons``.
     """
-    x = float(x)
+    x = _real("x", x)
     if not math.isfinite(x):
-        raise ValueError(f"cannot write {x!r}: only finite numbers have a readout")
+        raise ValueError(f"cannot write x = {x!r}: only finite numbers have a readout")
     if x == 0.0:
         return "0"
     if 1e-4 <= abs(x) < 1e6:

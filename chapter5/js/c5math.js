@@ -218,6 +218,11 @@ export function formatF3(x) {
 
 /** The number sign * 10^log10Abs written by the shared rule (chapter5.readout). */
 export function formatSignedLog10(sign, log10Abs) {
+  // Like the Python: only real numbers (a string such as "abc" would print "...e-NaN").
+  if (typeof sign !== "number") throw new TypeError(`sign must be a real number; got ${typeof sign} ${String(sign)}`);
+  if (typeof log10Abs !== "number") {
+    throw new TypeError(`log10Abs must be a real number; got ${typeof log10Abs} ${String(log10Abs)}`);
+  }
   if (Number.isNaN(sign) || Number.isNaN(log10Abs) || log10Abs === Infinity) {
     throw new RangeError(
       `cannot write a number with sign ${sign} and log10 magnitude ${log10Abs}: ` +
@@ -236,7 +241,8 @@ export function formatSignedLog10(sign, log10Abs) {
     exponent += 1;
     mantissa = "1.000";
   }
-  const expText = String(Math.abs(exponent)).padStart(2, "0");
+  // BigInt writes every digit, as Python's int does (String(1e21) would give "1e+21")
+  const expText = BigInt(Math.abs(exponent)).toString().padStart(2, "0");
   return `${minus}${mantissa}e${exponent >= 0 ? "+" : "-"}${expText}`;
 }
 

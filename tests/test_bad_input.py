@@ -1,0 +1,851 @@
+"""Every public function and method of ``chapter5`` rejects bad input clearly.
+
+The test finds the callables itself: it walks every module of the package, takes each public name
+defined there (functions, classes and their public methods), and feeds each parameter in turn the
+usual bad values (None, NaN, infinities, 1e308, negatives, zero, empty, wrong shape, wrong type,
+bool, a huge count) while the other parameters keep valid example values from :data:`CASES`.
+Each call must, within :data:`TIME_LIMIT` seconds,
+
+* raise ValueError or TypeError whose message names the parameter, or
+* return a result that is documented to be correct for that value (listed in the case's ``ok``),
+  holding no NaN (and no infinity unless the case says infinities are part of the answer).
+
+A callable with parameters but no entry in :data:`CASES` fails, so a new public function is
+covered the day it is written. Run ``python tests/test_bad_input.py`` for the counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import math
+import pkgutil
+import re
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chapter5
+
+TIME_LIMIT = 5.0  # seconds per call; every clear error comes back in well under a millisecond
+
+BAD_VALUES: tuple[tuple[str, Any], ...] = (
+    ("None", None),
+    ("nan", math.nan),
+    ("inf", math.inf),
+    ("-inf", -math.inf),
+    ("1e308", 1e308),
+    ("negative", -3),
+    ("negative float", -0.5),
+    ("zero", 0),
+    ("fraction", 2.5),
+    ("empty list", []),
+    ("empty string", ""),
+    ("empty array", np.array([])),
+    ("wrong shape", np.zeros((2, 3, 4))),
+    ("string", "abc"),
+    ("object", object()),
+    ("bool", True),
+    ("huge", 10**9),
+)
+LABELS = {label for label, _ in BAD_VALUES}
+
+# Groups of labels for the ``ok`` sets below.
+REALS = {"negative", "negative float", "zero", "fraction", "1e308", "huge"}
+MODERATE_REALS = {"negative", "negative float", "zero", "fraction", "huge"}  # |x| <= 1e9
+SHAPES = {"empty list", "empty array", "wrong shape"}
+IEEE = {"nan", "inf", "-inf"}  # NaN in -> NaN out, infinities -> the limits
+STRINGS = {"empty string", "string"}
+
+
+@dataclass
+class Case:
+    """Valid example arguments for one callable, and which bad values have a documented result.
+
+    ``args``: a valid value for each parameter (parameters not listed keep their defaults).
+    ``self``: for a method, makes the instance. ``ok``: parameter -> labels of bad values whose
+    result is correct and documented. ``inf_ok``: infinities are part of a correct result
+    (e.g. a log of 0). ``nan_ok``: labels for which NaN is the documented result (NaN in).
+    """
+
+    args: dict[str, Callable[[], Any] | Any] = field(default_factory=dict)
+    self: Callable[[], Any] | None = None
+    ok: dict[str, set[str]] = field(default_factory=dict)
+    inf_ok: bool = False
+    nan_ok: set[str] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------- example arguments
+def _chain() -> Any:
+    from chapter5.chain import Chain
+    return Chain(np.array([1.0, -2.0, 0.5]), np.array([0.0, 0.5, -1.0]), 1.0)
+
+
+def _grads() -> Any:
+    from chapter5.chain import gradients
+    return gradients(_chain())
+
+
+def _circuit() -> Any:
+    from chapter5.circuits import full_adder
+    return full_adder()
+
+
+def _builder() -> Any:
+    from chapter5.circuits import CircuitBuilder
+    b = CircuitBuilder(["x1", "x2"])
+    b.gate("AND", 0, 1)
+    return b
+
+
+def _tiny_mnist() -> Any:
+    from chapter5.data import MNIST, Split
+    rng = np.random.default_rng(0)
+
+    def part(n: int) -> Split:
+        return Split(rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n))
+
+    return MNIST(part(30), part(10), part(10), source="test data")
+
+
+def _notebook() -> dict[str, Any]:
+    return {"cells": [
+        {"cell_type": "markdown", "source": 'w is <span data-glue="w:.1f">2.0</span>'},
+        {"cell_type": "code", "source": "glue('w', 2.0)", "outputs": [
+            {"output_type": "display_data",
+             "data": {"application/papermill.record/text/plain": "2.0"},
+             "metadata": {"scrapbook": {"name": "w",
+                                        "mime_prefix": "application/papermill.record/"}}}]},
+    ]}
+
+
+def _speeds_result(during: bool) -> Any:
+    from chapter5 import experiments as E
+    data = _tiny_mnist()
+    if during:
+        return E.speeds_during_training((2,), seeds=(0,), epochs=2, n_images=20, data=data,
+                                        progress=False)
+    return E.speeds_at_init((2,), seeds=(0, 1), n_images=20, data=data, progress=False)
+
+
+def _accuracy_result() -> Any:
+    from chapter5 import experiments as E
+    return E.accuracy_vs_depth((1,), seeds=(0,), epochs=1, n_train=20, data=_tiny_mnist(),
+                               progress=False)
+
+
+def _net() -> Any:
+    from chapter5.network import Network
+    return Network([4, 3, 2], seed=0)
+
+
+def _xy(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    return rng.random((n, 4)), rng.integers(0, 2, n)
+
+
+def _x() -> np.ndarray:
+    return _xy()[0]
+
+
+def _y() -> np.ndarray:
+    return _xy()[1]
+
+
+def _mnist_xy() -> tuple[np.ndarray, np.ndarray]:
+    d = _tiny_mnist()
+    return d.train.x[:10], d.train.y[:10]
+
+
+def _ax() -> Any:
+    from matplotlib.figure import Figure
+    return Figure().subplots()
+
+
+def _figure() -> Any:
+    from matplotlib.figure import Figure
+    return Figure()
+
+
+def _trace() -> Any:
+    from chapter5.network import Network
+    from chapter5.viz.obstacles import track_hidden_means
+    x, y = _mnist_xy()
+    return track_hidden_means(Network([784, 5, 5, 10], seed=0), x, y, x, y, epochs=1,
+                              mini_batch_size=2, records_per_epoch=2)
+
+
+def _speed_panels() -> dict[str, dict[str, np.ndarray]]:
+    return {"default": {"sigmoid": np.array([[0.01, 0.1], [0.02, 0.2]])}}
+
+
+def _factors() -> dict[str, dict[str, np.ndarray]]:
+    from chapter5.network import Network
+    from chapter5.viz.obstacles import layer_factors
+    x, y = _mnist_xy()
+    return {"default": layer_factors(Network([784, 5, 5, 10], seed=0), x, y)}
+
+
+ACT = Case(args={"z": [0.5, -1.0, 30.0]}, ok={"z": REALS | SHAPES | IEEE}, inf_ok=True,
+           nan_ok={"nan"})
+# data=None means the book's MNIST (the tests swap in a tiny data set for it, see below)
+EXPERIMENT_FLAGS: dict[str, set[str]] = {"data": {"None"}}
+
+CASES: dict[str, Case] = {
+    # activations
+    **{f"chapter5.activations.{n}": ACT for n in (
+        "sigmoid", "sigmoid_prime", "log_sigmoid_prime", "log10_sigmoid_prime", "tanh",
+        "tanh_prime", "relu", "relu_prime")},
+    # chain
+    "chapter5.chain.Chain": Case(args={"w": [1.0, 2.0], "b": [0.0, 0.5], "a0": 1.0},
+                                 ok={"a0": MODERATE_REALS}),
+    "chapter5.chain.Chain.first": Case(self=_chain, args={"depth": 2}),
+    "chapter5.chain.forward": Case(args={"chain": _chain}),
+    "chapter5.chain.gradients": Case(args={"chain": _chain, "dC_daL": 1.0},
+                                     ok={"dC_daL": REALS}, inf_ok=True),
+    "chapter5.chain.quadratic_cost": Case(args={"chain": _chain, "y": 0.5},
+                                          ok={"y": MODERATE_REALS}),
+    "chapter5.chain.quadratic_dC_daL": Case(args={"chain": _chain, "y": 0.5},
+                                            ok={"y": MODERATE_REALS}),
+    "chapter5.chain.exploding_chain": Case(args={"depth": 3, "a0": 1.0, "w": 100.0},
+                                           ok={"a0": MODERATE_REALS, "w": MODERATE_REALS}),
+    "chapter5.chain.balanced_chain": Case(args={"depth": 3, "a0": 1.0},
+                                          ok={"a0": MODERATE_REALS}),
+    "chapter5.chain.typical_chain": Case(args={"depth": 3, "seed": 1, "a0": 1.0},
+                                         ok={"seed": {"zero", "huge"}, "a0": MODERATE_REALS}),
+    "chapter5.chain.explorer_typical_chain": Case(args={"depth": 4}),
+    "chapter5.chain.product_equation": Case(args={"g": _grads}),
+    # circuits
+    "chapter5.circuits.Gate": Case(args={"op": "AND", "inputs": (0, 1), "block": ()}),
+    "chapter5.circuits.Circuit": Case(args={
+        "input_names": ("a", "b"), "gates": lambda: _circuit().gates[:1],
+        "outputs": (2,), "output_names": ("s",)}),
+    "chapter5.circuits.Circuit.gate_count": Case(self=_circuit, args={"kind": "AND"},
+                                                 ok={"kind": {"None"}}),  # None: every kind
+    "chapter5.circuits.Circuit.max_fan_in": Case(self=_circuit, args={"kind": "AND"},
+                                                 ok={"kind": {"None"}}),
+    "chapter5.circuits.Circuit.wire_levels": Case(self=_circuit),
+    "chapter5.circuits.Circuit.depth": Case(self=_circuit),
+    "chapter5.circuits.Circuit.blocks": Case(self=_circuit, args={"kind": "half adder"},
+                                             ok={"kind": {"string"}}),
+    "chapter5.circuits.Circuit.evaluate": Case(self=_circuit,
+                                               args={"bits": [[0, 1, 1], [1, 1, 1]]}),
+    "chapter5.circuits.CircuitBuilder": Case(args={"input_names": ["x1", "x2"]}),
+    "chapter5.circuits.CircuitBuilder.gate": Case(self=_builder, args={"op": "OR",
+                                                                       "inputs": (0, 2)},
+                                                  ok={"inputs": {"zero"}}),
+    "chapter5.circuits.CircuitBuilder.block": Case(self=_builder, args={"kind": "adder"},
+                                                   ok={"kind": {"string"}}),
+    "chapter5.circuits.CircuitBuilder.build": Case(self=_builder,
+                                                   args={"outputs": [2], "output_names": ["y"]}),
+    "chapter5.circuits.all_inputs": Case(args={"n": 3}),
+    "chapter5.circuits.parity": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.circuits.bits_to_ints": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.circuits.parity_sop": Case(args={"n": 3}),
+    "chapter5.circuits.parity_xor_tree": Case(args={"n": 3, "basis": "xor"}),
+    "chapter5.circuits.sop_gate_count": Case(args={"n": 3}),
+    # counts by formula hold for every n (exact integers)
+    "chapter5.circuits.sop_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.circuits.xor_tree_gate_count": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.circuits.xor_tree_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.circuits.ripple_carry_adder": Case(args={"width": 2}),
+    "chapter5.circuits.multiplier": Case(args={"width_a": 2, "width_b": 2},
+                                         ok={"width_b": {"None"}}),
+    "chapter5.circuits.split_operands": Case(args={"width_a": 2, "width_b": 2}),
+    # prevalence
+    "chapter5.prevalence.z_half_width": Case(args={"w_abs": [2.0, 8.0]},
+                                             ok={"w_abs": REALS | SHAPES}),
+    "chapter5.prevalence.width_bound": Case(args={"w_abs": [2.0, 8.0]},
+                                            ok={"w_abs": REALS | SHAPES}),
+    "chapter5.prevalence.width_bound_book_form": Case(args={"w_abs": [4.0, 8.0]},
+                                                      ok={"w_abs": {"1e308", "huge",
+                                                                    "empty list",
+                                                                    "empty array"}}),
+    "chapter5.prevalence.band": Case(args={"w": 8.0, "b": -4.0},
+                                     ok={"w": REALS, "b": REALS}),
+    "chapter5.prevalence.factor": Case(args={"w": 8.0, "b": -4.0, "a": [0.3, 0.5]},
+                                       ok={"w": REALS, "b": REALS, "a": REALS | SHAPES}),
+    "chapter5.prevalence.max_width_bound": Case(args={"lo": 4.0, "hi": 20.0, "tol": 1e-6},
+                                                ok={"lo": {"fraction"},
+                                                    "hi": {"1e308", "huge"}}),
+    # readout
+    "chapter5.readout.format_signed_log10": Case(args={"sign": 1.0, "log10_abs": -3.5},
+                                                 ok={"sign": REALS | {"inf", "-inf"},
+                                                     "log10_abs": REALS | {"-inf"}}),
+    "chapter5.readout.format_float": Case(args={"x": 0.25}, ok={"x": REALS}),
+    # prose
+    "chapter5.prose.glue": Case(args={"name": "w", "value": 2.0},
+                                ok={"name": {"string"}, "value": REALS | STRINGS}),
+    "chapter5.prose.format_glued": Case(args={"text": "2.0", "fmt": ".1f"},
+                                        ok={"text": {"string"}, "fmt": {"empty string"}}),
+    "chapter5.prose.glued_values": Case(args={"nb": _notebook}),
+    "chapter5.prose.statements": Case(args={"nb": _notebook}),
+    "chapter5.prose.stale_statements": Case(args={"nb": _notebook}),
+    "chapter5.prose.refresh_prose": Case(args={"nb": _notebook}),
+    "chapter5.prose.to_glue_roles": Case(args={"markdown": "text"}, ok={"markdown": STRINGS}),
+    # experiments (a tiny synthetic data set: an accepted value trains in milliseconds)
+    "chapter5.experiments.sizes_for": Case(args={"hidden_layers": 2}),
+    "chapter5.experiments.accuracy_vs_depth": Case(
+        args={"hidden_layers": (1,), "seeds": (0,), "epochs": 1, "n_train": 20,
+              "mini_batch_size": 10, "data": _tiny_mnist, "progress": False},
+        ok={"lmbda": {"zero", "fraction"}, "eta": {"fraction"}, **EXPERIMENT_FLAGS}),
+    "chapter5.experiments.speeds_at_init": Case(
+        args={"hidden_layers": (2,), "seeds": (0,), "n_images": 20, "data": _tiny_mnist,
+              "progress": False}, ok=dict(EXPERIMENT_FLAGS)),
+    "chapter5.experiments.speeds_during_training": Case(
+        args={"hidden_layers": (2,), "seeds": (0,), "epochs": 2, "n_images": 20,
+              "data": _tiny_mnist, "progress": False},
+        ok={"lmbda": {"zero", "fraction"}, "eta": {"fraction"}, **EXPERIMENT_FLAGS}),
+    "chapter5.experiments.SpeedsDuringTraining.ratio": Case(self=lambda: _speeds_result(True),
+                                                            args={"h": 2}),
+    "chapter5.experiments.initial_gradient_bars": Case(
+        args={"hidden_layers": 2, "seed": 0, "n_images": 20, "n_neurons": 3,
+              "data": _tiny_mnist}, ok={"seed": {"zero", "huge"}, "data": {"None"}}),
+    # ---- modules owned by other engineers (their failures: KNOWN_GAPS_OWNED_ELSEWHERE)
+    # network
+    "chapter5.network.as_generator": Case(args={"seed": 3, "name": "seed"},
+                                          ok={"seed": {"zero", "huge"}, "name": STRINGS}),
+    "chapter5.network.Network": Case(args={"sizes": [4, 3, 2], "seed": 0},
+                                     ok={"seed": {"zero", "huge"}}),
+    "chapter5.network.Network.set_parameters": Case(
+        self=_net, args={"weights": lambda: _net().weights, "biases": lambda: _net().biases}),
+    "chapter5.network.Network.forward": Case(self=_net, args={"x": _x}),
+    "chapter5.network.Network.feedforward": Case(self=_net, args={"x": _x}),
+    "chapter5.network.Network.gradients": Case(self=_net, args={"x": _x, "y": _y}),
+    "chapter5.network.Network.speeds": Case(self=_net, args={"x": _x, "y": _y}),
+    "chapter5.network.Network.total_cost": Case(self=_net, args={"x": _x, "y": _y},
+                                                ok={"lmbda": {"zero", "fraction"},
+                                                    "n": {"None"}}),
+    "chapter5.network.Network.accuracy": Case(self=_net, args={"x": _x, "labels": _y},
+                                              ok={"chunk": {"huge"}}),
+    "chapter5.network.Network.sgd": Case(self=_net, args={"x": _x, "y": _y, "epochs": 1,
+                                                          "mini_batch_size": 2, "eta": 0.1},
+                                         ok={"lmbda": {"zero", "fraction"}, "n": {"None"},
+                                             "evaluation_data": {"None"}, "rng": {"None",
+                                                                                  "zero"},
+                                             "desc": {"None"} | STRINGS, "eta": {"fraction"}}),
+    "chapter5.network.Network.gradient_descent": Case(
+        self=_net, args={"x": _x, "y": _y, "epochs": 2, "eta": 0.1},
+        ok={"lmbda": {"zero", "fraction"}, "n": {"None"}, "desc": {"None"} | STRINGS,
+            "eta": {"fraction"}}),
+    # data
+    "chapter5.data.one_hot_labels": Case(args={"labels": [0, 2, 1], "n_classes": 3},
+                                         ok={"labels": {"empty list"}}),
+    # viz: chain
+    "chapter5.viz.chain.sigmoid_figure": Case(args={"z_max": 6.0, "n": 11}),
+    "chapter5.viz.chain.weight_draw_figure": Case(args={"sample": lambda: np.linspace(-2, 2,
+                                                                                      50)}),
+    "chapter5.viz.chain.db1_vs_db3_figure": Case(args={"chain": lambda: __import__(
+        "chapter5.chain", fromlist=["typical_chain"]).typical_chain(4), "dC_daL": 1.0},
+                                                 ok={"dC_daL": MODERATE_REALS}),
+    "chapter5.viz.chain.readout_strings": Case(args={"g": _grads}),
+    "chapter5.viz.chain.equation_html": Case(args={"g": _grads}),
+    "chapter5.viz.chain.readout_html": Case(args={"g": _grads}),
+    "chapter5.viz.chain.parse_readout": Case(args={"markup": lambda: __import__(
+        "chapter5.viz.chain", fromlist=["readout_html"]).readout_html(_grads())}),
+    "chapter5.viz.chain.ChainPicture": Case(args={"max_depth": 4, "dpi": 50, "live": False}),
+    "chapter5.viz.chain.ChainPicture.update": Case(
+        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
+            4, 50, live=False), args={"chain": _chain, "g": _grads}),
+    "chapter5.viz.chain.ChainPicture.show": Case(
+        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
+            4, 50, live=False), args={"chain": _chain}, ok={"dC_daL": MODERATE_REALS}),
+    "chapter5.viz.chain.static_chain_figure": Case(args={"chain": _chain},
+                                                   ok={"chain": {"None"}}),
+    "chapter5.viz.chain.preset_chain": Case(args={"name": "typical", "depth": 4}),
+    "chapter5.viz.chain.ChainExplorer": Case(args={"depth": 3, "preset": "typical"}),
+    "chapter5.viz.chain.ChainExplorer.apply_preset": Case(
+        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainExplorer"])
+        .ChainExplorer(3), args={"name": "balanced"}),
+    "chapter5.viz.chain.ChainExplorer.time_update": Case(
+        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainExplorer"])
+        .ChainExplorer(3), args={"n": 2, "key": "w2"}),
+    # viz: circuits
+    "chapter5.viz.circuits.circuit_layout": Case(args={"circuit": _circuit}),
+    "chapter5.viz.circuits.draw_circuit": Case(args={"ax": _ax, "circuit": _circuit},
+                                               ok={"show_blocks": {"None", "string"}}),
+    "chapter5.viz.circuits.parity_circuits_figure": Case(args={"n": 3}),
+    "chapter5.viz.circuits.readout_strings": Case(args={"n": 3}),
+    "chapter5.viz.circuits.readout_html": Case(
+        args={"n": 3, "values": lambda: __import__(
+            "chapter5.viz.circuits", fromlist=["readout_strings"]).readout_strings(3)}),
+    "chapter5.viz.circuits.CircuitsPicture": Case(args={"n": 3}),
+    "chapter5.viz.circuits.CircuitsPicture.update": Case(
+        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsPicture"])
+        .CircuitsPicture(3), args={"n": 4}),
+    "chapter5.viz.circuits.gate_count_figure": Case(args={"n": 3}),
+    "chapter5.viz.circuits.CircuitsExplorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits.CircuitsExplorer.set": Case(
+        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsExplorer"])
+        .CircuitsExplorer(3), args={"n": 4}),
+    "chapter5.viz.circuits.circuits_explorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits.multiplier_hierarchy_figure": Case(args={"width": 2}),
+    # viz: obstacles
+    "chapter5.viz.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2],
+                                                                  "seed": 0},
+                                                            ok={"seed": {"zero", "huge"}}),
+    "chapter5.viz.obstacles.track_hidden_means": Case(
+        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
+            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
+            "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1], "epochs": 1,
+            "mini_batch_size": 2, "records_per_epoch": 2},
+        ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"},
+            "low": {"zero"}}),
+    "chapter5.viz.obstacles.layer_factors": Case(
+        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
+            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
+    "chapter5.viz.obstacles.speeds_over_seeds": Case(
+        args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
+              "y": lambda: _mnist_xy()[1]}),
+    "chapter5.viz.obstacles.saturation_figure": Case(args={"traces": lambda: {"run":
+                                                                               _trace()}}),
+    "chapter5.viz.obstacles.speed_profiles_figure": Case(args={"panels": _speed_panels}),
+    "chapter5.viz.obstacles.factor_norms_figure": Case(args={"factors": _factors}),
+    # viz: prevalence
+    "chapter5.viz.prevalence.readout_strings": Case(args={"w": 8.0, "b": -4.0},
+                                                    ok={"w": MODERATE_REALS,
+                                                        "b": MODERATE_REALS}),
+    "chapter5.viz.prevalence.readout_html": Case(
+        args={"values": lambda: __import__("chapter5.viz.prevalence",
+                                           fromlist=["readout_strings"]).readout_strings(8.0,
+                                                                                         -4.0)}),
+    "chapter5.viz.prevalence.BandPicture": Case(args={"w": 8.0, "b": -4.0}),
+    "chapter5.viz.prevalence.BandPicture.update": Case(
+        self=lambda: __import__("chapter5.viz.prevalence", fromlist=["BandPicture"])
+        .BandPicture(), args={"w": 6.0, "b": -3.0}),
+    "chapter5.viz.prevalence.band_figure": Case(args={"w": 8.0, "b": -4.0}),
+    "chapter5.viz.prevalence.BandExplorer": Case(args={"w": 8.0, "b": -4.0}),
+    "chapter5.viz.prevalence.BandExplorer.set": Case(
+        self=lambda: __import__("chapter5.viz.prevalence", fromlist=["BandExplorer"])
+        .BandExplorer(), args={"w": 6.0, "b": -3.0}, ok={"w": {"None"}, "b": {"None"}}),
+    "chapter5.viz.prevalence.band_explorer": Case(args={"w": 8.0, "b": -4.0}),
+    "chapter5.viz.prevalence.threshold_figure": Case(args={"w_values": (4.0, 10.0)}),
+    "chapter5.viz.prevalence.width_bound_figure": Case(args={"w_abs_max": 50.0,
+                                                             "marks": (4.0, 10.0)}),
+    "chapter5.viz.prevalence.identity_error_figure": Case(
+        args={"w1": np.array([1.0, 2.0]), "max_error": np.array([0.1, 0.05]),
+              "bound": np.array([0.2, 0.1])}),
+    # viz: style, training, unstable, web
+    "chapter5.viz.style.layer_colour": Case(args={"layer": 2}),
+    "chapter5.viz.style.apply_style": Case(args={"fig": _figure}),
+    "chapter5.viz.training.plot_speeds_during_training": Case(
+        args={"result": lambda: _speeds_result(True), "hidden_layers": 2},
+        ok={"ax": {"None"}}),
+    "chapter5.viz.training.plot_speeds_at_init": Case(args={"result": lambda:
+                                                            _speeds_result(False)},
+                                                      ok={"ax": {"None"}}),
+    "chapter5.viz.training.plot_initial_gradient_bars": Case(
+        args={"bars": [np.array([0.1, -0.2]), np.array([0.3, 0.1])]}, ok={"ax": {"None"}}),
+    "chapter5.viz.training.plot_accuracy_vs_depth": Case(args={"result": _accuracy_result},
+                                                         ok={"ax": {"None"}}),
+    "chapter5.viz.training.plot_accuracy_curves": Case(args={"result": _accuracy_result},
+                                                       ok={"ax": {"None"}}),
+    "chapter5.viz.training.accuracy_table": Case(args={"result": _accuracy_result}),
+    "chapter5.viz.training.markdown_table": Case(args={"rows": [{"a": 1, "b": "x"}]}),
+    "chapter5.viz.training.plot_accuracy_table": Case(args={"result": _accuracy_result}),
+    "chapter5.viz.unstable.magnitude_vs_depth_figure": Case(
+        args={"depths": np.array([1.0, 2.0, 3.0]), "curves": {"c": np.array([-1.0, -2.0,
+                                                                            -3.0])},
+              "limits": {"float64 max": 308.0}}, ok={"breaks": {"None"}}),
+    "chapter5.viz.unstable.balance_figure": Case(
+        args={"depths": np.array([1.0, 2.0, 3.0]),
+              "curves": {"c": np.array([-1.0, -2.0, -3.0])}}),
+    "chapter5.viz.unstable.layer_profile_figure": Case(
+        args={"curves": {"c": np.array([-1.0, -2.0, -3.0])}}),
+    "chapter5.viz.web.write_presets_module": Case(args={"path": lambda: Path("presets.js")}),
+}
+
+#: Result containers the library fills in itself (frozen dataclasses of arrays): their
+#: constructors are not an entry point for a reader's values, so only their methods are fed.
+CONSTRUCTED_BY_THE_LIBRARY = {
+    "chapter5.chain.ChainGradients",
+    "chapter5.experiments.AccuracyVsDepth",
+    "chapter5.experiments.SpeedsAtInit",
+    "chapter5.experiments.SpeedsDuringTraining",
+    "chapter5.prose.Statement",
+    "chapter5.network.NetworkGradients",
+    "chapter5.data.Split",
+    "chapter5.data.MNIST",
+    "chapter5.viz.obstacles.HiddenMeansTrace",
+}
+
+#: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
+#: chapter5/network.py, chapter5/viz/*): they are found and fed like the rest, but a failure
+#: there is expected until their owners' branches are merged. The integrator empties this list
+#: after merging (a name listed here that passes makes the test fail, so it cannot go stale).
+NET = "chapter5/network.py is being rewritten by the speed engineer"
+DATA = "chapter5/data.py belongs to the data engineer"
+DATA_NO_CASE = (DATA + "; a valid call needs the MNIST files or the network, so it has no case "
+                "yet (an offline one: tiny IDX files with their checksums)")
+VIZ = "chapter5/viz/* is being refactored by the core and content engineers"
+KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
+    "chapter5.data.download_mnist": DATA_NO_CASE,
+    "chapter5.data.load_mnist": DATA_NO_CASE,
+    "chapter5.data.locate_mnist": DATA_NO_CASE,
+    "chapter5.data.one_hot_labels": DATA,
+    "chapter5.network.Network.accuracy": NET,
+    "chapter5.network.Network.gradient_descent": NET,
+    "chapter5.network.Network.set_parameters": NET,
+    "chapter5.network.Network.sgd": NET,
+    "chapter5.network.Network.total_cost": NET,
+    "chapter5.network.as_generator": NET,
+    "chapter5.viz.chain.ChainExplorer": VIZ,
+    "chapter5.viz.chain.ChainExplorer.apply_preset": VIZ,
+    "chapter5.viz.chain.ChainExplorer.time_update": VIZ,
+    "chapter5.viz.chain.ChainPicture": VIZ,
+    "chapter5.viz.chain.ChainPicture.show": VIZ,
+    "chapter5.viz.chain.ChainPicture.update": VIZ,
+    "chapter5.viz.chain.db1_vs_db3_figure": VIZ,
+    "chapter5.viz.chain.equation_html": VIZ,
+    "chapter5.viz.chain.parse_readout": VIZ,
+    "chapter5.viz.chain.preset_chain": VIZ,
+    "chapter5.viz.chain.readout_html": VIZ,
+    "chapter5.viz.chain.readout_strings": VIZ,
+    "chapter5.viz.chain.sigmoid_figure": VIZ,
+    "chapter5.viz.chain.static_chain_figure": VIZ,
+    "chapter5.viz.chain.weight_draw_figure": VIZ,
+    "chapter5.viz.circuits.circuit_layout": VIZ,
+    "chapter5.viz.circuits.draw_circuit": VIZ,
+    "chapter5.viz.circuits.readout_html": VIZ,
+    "chapter5.viz.obstacles.factor_norms_figure": VIZ,
+    "chapter5.viz.obstacles.glorot_bengio_parameters": VIZ,
+    "chapter5.viz.obstacles.saturation_figure": VIZ,
+    "chapter5.viz.obstacles.speed_profiles_figure": VIZ,
+    "chapter5.viz.obstacles.speeds_over_seeds": VIZ,
+    "chapter5.viz.obstacles.track_hidden_means": VIZ,
+    "chapter5.viz.prevalence.BandExplorer": VIZ,
+    "chapter5.viz.prevalence.BandExplorer.set": VIZ,
+    "chapter5.viz.prevalence.BandPicture": VIZ,
+    "chapter5.viz.prevalence.BandPicture.update": VIZ,
+    "chapter5.viz.prevalence.band_explorer": VIZ,
+    "chapter5.viz.prevalence.band_figure": VIZ,
+    "chapter5.viz.prevalence.identity_error_figure": VIZ,
+    "chapter5.viz.prevalence.readout_html": VIZ,
+    "chapter5.viz.prevalence.readout_strings": VIZ,
+    "chapter5.viz.prevalence.threshold_figure": VIZ,
+    "chapter5.viz.prevalence.width_bound_figure": VIZ,
+    "chapter5.viz.style.apply_style": VIZ,
+    "chapter5.viz.style.layer_colour": VIZ,
+    "chapter5.viz.training.accuracy_table": VIZ,
+    "chapter5.viz.training.markdown_table": VIZ,
+    "chapter5.viz.training.plot_accuracy_curves": VIZ,
+    "chapter5.viz.training.plot_accuracy_table": VIZ,
+    "chapter5.viz.training.plot_accuracy_vs_depth": VIZ,
+    "chapter5.viz.training.plot_initial_gradient_bars": VIZ,
+    "chapter5.viz.training.plot_speeds_at_init": VIZ,
+    "chapter5.viz.training.plot_speeds_during_training": VIZ,
+    "chapter5.viz.unstable.balance_figure": VIZ,
+    "chapter5.viz.unstable.layer_profile_figure": VIZ,
+    "chapter5.viz.unstable.magnitude_vs_depth_figure": VIZ,
+    "chapter5.viz.web.write_presets_module": VIZ,
+}
+
+
+# --------------------------------------------------------------------------- discovery
+def public_callables() -> dict[str, tuple[Any, type | None]]:
+    """qualified name -> (callable, owning class or None), for every public name of chapter5."""
+    found: dict[str, tuple[Any, type | None]] = {}
+    for info in pkgutil.walk_packages(chapter5.__path__, "chapter5."):
+        if any(part.startswith("_") for part in info.name.split(".")):
+            continue  # private modules (chapter5._validate): reached through the public ones
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            qual = f"{module.__name__}.{name}"
+            if inspect.isclass(obj):
+                if issubclass(obj, BaseException):
+                    continue  # exception classes take any message
+                found[qual] = (obj, None)
+                for mname, member in vars(obj).items():
+                    if mname.startswith("_"):
+                        continue
+                    if inspect.isfunction(member) or isinstance(member, staticmethod | classmethod):
+                        found[f"{qual}.{mname}"] = (getattr(obj, mname), obj)
+            elif inspect.isfunction(obj):
+                found[qual] = (obj, None)
+    return found
+
+
+FOUND = public_callables()
+
+
+def parameters(func: Any, cls: type | None) -> list[inspect.Parameter]:
+    sig = inspect.signature(func)
+    params = list(sig.parameters.values())
+    if cls is not None and params and params[0].name in ("self", "cls"):
+        params = params[1:]
+    return [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
+
+
+def needs_case(qual: str) -> bool:
+    func, cls = FOUND[qual]
+    return qual not in CONSTRUCTED_BY_THE_LIBRARY and bool(parameters(func, cls))
+
+
+# --------------------------------------------------------------------------- one call
+class CallTimedOut(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise CallTimedOut
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _resolve(value: Any) -> Any:
+    return value() if callable(value) and not inspect.isclass(value) else value
+
+
+def _non_finite(result: Any, depth: int = 0) -> set[str]:
+    """{"nan", "inf"}: what non-finite values ``result`` holds, looking inside containers."""
+    if depth > 4:
+        return set()
+    if isinstance(result, float | np.floating):
+        return {"nan"} if math.isnan(result) else {"inf"} if math.isinf(result) else set()
+    if isinstance(result, np.ndarray):
+        if result.dtype.kind in "fc":
+            out = set()
+            if np.isnan(result).any():
+                out.add("nan")
+            if np.isinf(result).any():
+                out.add("inf")
+            return out
+        if result.dtype == object:
+            return set().union(*(_non_finite(x, depth + 1) for x in result.ravel()[:100]))
+        return set()
+    if isinstance(result, dict):
+        items: Any = list(result.values())
+    elif isinstance(result, list | tuple):
+        items = result
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+        items = [getattr(result, f.name) for f in dataclasses.fields(result)]
+    else:
+        return set()
+    return set().union(set(), *(_non_finite(x, depth + 1) for x in list(items)[:1000]))
+
+
+def _names(message: str, param: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(param)}(?![A-Za-z0-9_])", message) is not None
+
+
+def _call(func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    try:
+        result = func(*args, **kwargs)
+    finally:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+    if hasattr(result, "__enter__") and hasattr(result, "__exit__") \
+            and inspect.isgenerator(getattr(result, "gen", None)):
+        with result:  # a context manager checks its arguments on entry
+            pass
+    return result
+
+
+def _arguments(params: list[inspect.Parameter], values: dict[str, Any]
+               ) -> tuple[list[Any], dict[str, Any]]:
+    """Positional arguments up to and including a ``*args`` parameter, keywords after."""
+    star = next((i for i, p in enumerate(params)
+                 if p.kind is inspect.Parameter.VAR_POSITIONAL), -1)
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for i, p in enumerate(params):
+        if p.name not in values:
+            continue
+        v = values[p.name]
+        if i == star:
+            args.extend(v if isinstance(v, tuple) else (v,))
+        elif i < star or p.kind is inspect.Parameter.POSITIONAL_ONLY:
+            args.append(v)
+        else:
+            kwargs[p.name] = v
+    return args, kwargs
+
+
+@dataclass
+class Audit:
+    tried: int = 0
+    clear_error: int = 0
+    documented: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def audit(qual: str, *, first_failure: bool = False) -> Audit:
+    """Feed every bad value to every parameter of ``qual``; say what went wrong (stop at the
+    first failure if ``first_failure``)."""
+    func, cls = FOUND[qual]
+    case = CASES[qual]
+    params = parameters(func, cls)
+    out = Audit()
+    unknown = set(case.args) - {p.name for p in params}
+    unknown |= set(case.ok) - {p.name for p in params}
+    if unknown:
+        out.failures.append(f"{qual}: the case names parameters it does not have: {unknown}")
+        return out
+    missing = [p.name for p in params if p.default is inspect.Parameter.empty
+               and p.kind is not inspect.Parameter.VAR_POSITIONAL and p.name not in case.args]
+    if missing:
+        out.failures.append(f"{qual}: the case gives no value for {missing}")
+        return out
+
+    def run(values: dict[str, Any]) -> Any:
+        target = func if case.self is None else getattr(case.self(), func.__name__)
+        args, kwargs = _arguments(params, values)
+        with time_limit(TIME_LIMIT):
+            return _call(target, args, kwargs)
+
+    try:
+        base = {k: _resolve(v) for k, v in case.args.items()}
+        run(base)
+    except BaseException as exc:  # noqa: BLE001 - report whatever the valid call did
+        out.failures.append(f"{qual}: the valid example call failed: {type(exc).__name__}: "
+                            f"{exc}")
+        return out
+
+    for p in params:
+        for label, bad in BAD_VALUES:
+            if first_failure and out.failures:
+                return out
+            values = {k: _resolve(v) for k, v in case.args.items()}
+            values[p.name] = bad
+            out.tried += 1
+            where = f"{qual}({p.name}={label})"
+            try:
+                result = run(values)
+            except CallTimedOut:
+                out.failures.append(f"{where}: still running after {TIME_LIMIT} s")
+                continue
+            except (ValueError, TypeError) as exc:
+                if _names(str(exc), p.name):
+                    out.clear_error += 1
+                else:
+                    out.failures.append(f"{where}: {type(exc).__name__} not naming "
+                                        f"{p.name!r}: {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001
+                out.failures.append(f"{where}: raw {type(exc).__name__}: {exc}")
+                continue
+            ok = case.ok.get(p.name, set())
+            if isinstance(p.default, bool):
+                ok = ok | {"bool"}  # True is a valid value of a flag
+            if label not in ok:
+                out.failures.append(f"{where}: accepted silently, returned {_short(result)}")
+                continue
+            bad_numbers = _non_finite(result)
+            if case.inf_ok:
+                bad_numbers.discard("inf")
+            if label in case.nan_ok:
+                bad_numbers.discard("nan")
+            if bad_numbers:
+                out.failures.append(f"{where}: returned {'/'.join(sorted(bad_numbers))}: "
+                                    f"{_short(result)}")
+                continue
+            out.documented += 1
+    return out
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+# --------------------------------------------------------------------------- the tests
+@pytest.fixture(autouse=True)
+def private_cache_and_tiny_mnist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from chapter5 import experiments
+
+    monkeypatch.setenv("CHAPTER5_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(experiments, "load_mnist", _tiny_mnist)  # data=None: never download
+    monkeypatch.chdir(tmp_path)  # a bad path argument writes nothing into the repository
+
+
+def test_discovery_finds_the_package_s_public_callables() -> None:
+    assert "chapter5.activations.sigmoid" in FOUND
+    assert "chapter5.chain.Chain.first" in FOUND
+    assert "chapter5.circuits.CircuitBuilder.block" in FOUND
+    assert not any(".viz." in q for q in FOUND) or "chapter5.viz.style.layer_colour" in FOUND
+    assert len(FOUND) > 100
+
+
+def test_every_callable_with_parameters_has_a_case() -> None:
+    missing = sorted(q for q in FOUND if needs_case(q) and q not in CASES
+                     and q not in KNOWN_GAPS_OWNED_ELSEWHERE)
+    assert not missing, ("public callables without valid example arguments in CASES "
+                         f"(add one so their bad input is tested): {missing}")
+    stale = sorted(set(CASES) - set(FOUND))
+    assert not stale, f"CASES names callables that no longer exist: {stale}"
+    for case in CASES.values():
+        for labels in case.ok.values():
+            assert labels <= LABELS
+
+
+@pytest.mark.parametrize("qual", sorted(q for q in FOUND if needs_case(q)))
+def test_bad_input_is_rejected_clearly(qual: str) -> None:
+    if qual not in CASES:
+        if qual in KNOWN_GAPS_OWNED_ELSEWHERE:
+            pytest.xfail(KNOWN_GAPS_OWNED_ELSEWHERE[qual])
+        pytest.fail(f"{qual} has no case in CASES")
+    report = audit(qual, first_failure=qual in KNOWN_GAPS_OWNED_ELSEWHERE)
+    if qual in KNOWN_GAPS_OWNED_ELSEWHERE:
+        if report.failures:
+            pytest.xfail(f"{KNOWN_GAPS_OWNED_ELSEWHERE[qual]}; {len(report.failures)} failing")
+        pytest.fail(f"{qual} passes now: remove it from KNOWN_GAPS_OWNED_ELSEWHERE")
+    assert not report.failures, "\n".join(report.failures)
+
+
+def main() -> int:
+    import os
+    import tempfile
+
+    from chapter5 import experiments
+
+    os.environ["CHAPTER5_CACHE_DIR"] = tempfile.mkdtemp(prefix="chapter5-bad-input-")
+    os.chdir(os.environ["CHAPTER5_CACHE_DIR"])
+    experiments.load_mnist = _tiny_mnist  # type: ignore[assignment]
+    tallies = {"here": Audit(), "gaps": Audit()}
+    no_case = []
+    for qual in sorted(q for q in FOUND if needs_case(q)):
+        if qual not in CASES:
+            no_case.append(qual)
+            continue
+        report = audit(qual)
+        t = tallies["gaps" if qual in KNOWN_GAPS_OWNED_ELSEWHERE else "here"]
+        t.tried += report.tried
+        t.clear_error += report.clear_error
+        t.documented += report.documented
+        t.failures += report.failures
+    print(f"callables found: {len(FOUND)}, with a case: {len(CASES)}, "
+          f"library-built containers: {len(CONSTRUCTED_BY_THE_LIBRARY)}, "
+          f"without a case: {len(no_case)}, in KNOWN_GAPS_OWNED_ELSEWHERE: "
+          f"{len(KNOWN_GAPS_OWNED_ELSEWHERE)}")
+    for key, title in (("here", "outside the known gaps"), ("gaps", "known gaps")):
+        t = tallies[key]
+        print(f"{title}: bad calls tried {t.tried}, clear error {t.clear_error}, documented "
+              f"result {t.documented}, failing {len(t.failures)}")
+    for key in ("here", "gaps"):
+        for line in tallies[key].failures:
+            print(f"  [{key}] {line}")
+    for qual in no_case:
+        print("  no case: " + qual)
+    return 0 if not tallies["here"].failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
