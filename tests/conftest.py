@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hypothesis import settings  # noqa: E402
 from skip_summary import missing_tool_summary, skip_reason  # noqa: E402
+
+# On CI the property tests draw the same examples on every run (hypothesis's derandomize), so a
+# run's result depends on the code alone; locally they keep exploring new examples.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
