@@ -417,7 +417,7 @@ assert abs(float(z_half_width(np.array([w_star]))[0]) * 2 / w_star - width_star)
 # goes to 0 as $w_1 \to 0$.
 # </details>
 
-# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true} mystnb={"image": {"alt": "Log-log plot of the worst error of the offset-corrected identity neuron on [0, 1] against the input weight w1 from 0.001 to 2. The measured errors (blue circles) lie on the dashed Taylor line w1^2/96, a straight line of slope 2 rising from about 10^-8 to a few times 10^-2."}}
 x = np.linspace(0.0, 1.0, 2001)
 w1_values = np.geomspace(1e-3, 2.0, 23)
 max_err = np.empty_like(w1_values)
