@@ -23,9 +23,11 @@ activations ``a``, index i holds layer l = i + 1, so ``a[0]`` is the input).
 
 Every random draw comes from a ``numpy.random.Generator`` seeded by the caller.
 
-Training runs in a vectorised, allocation-free kernel (``_Kernel``) that keeps each layer's
-weights and biases in one array ``[w^T; b]`` of shape (n_in + 1, n_out) so that one matrix
-product gives z (including + b) and one gives both dC/dw and the summed dC/db. The readable
+Training runs in a vectorised, allocation-free kernel (:mod:`chapter5._kernel`) that keeps each
+layer's weights and biases in one array ``[w^T; b]`` of shape (n_in + 1, n_out) so that one
+matrix product gives z (including + b) and one gives both dC/dw and the summed dC/db, and that
+trains several networks of one shape side by side (:func:`sgd_in_lockstep`,
+:func:`gradient_descent_in_lockstep`) with the same numbers as one at a time. The readable
 :meth:`Network.gradients` computes the same numbers the textbook way; the tests check that they
 agree.
 """
@@ -40,7 +42,10 @@ from typing import Literal
 import numpy as np
 
 from chapter5 import activations as act
+from chapter5._kernel import Kernel
+from chapter5._progress import Progress
 from chapter5._validate import finite_float, positive_int
+from chapter5.data import one_hot_labels
 
 #: Hidden-layer activations: name -> (sigma, sigma_prime) from :mod:`chapter5.activations`.
 ACTIVATIONS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
@@ -228,7 +233,7 @@ class Network:
             arr = arr[None, :]
         if arr.ndim != 2 or arr.shape[1] != self.sizes[0]:
             raise ValueError(f"{name} must have shape (n, {self.sizes[0]}) (one input per row); "
-                             f"got {np.shape(x)}")
+                             f"got {np.asarray(x).shape}")
         if not np.issubdtype(arr.dtype, np.floating) and not np.issubdtype(arr.dtype, np.integer):
             raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
         return arr
@@ -240,9 +245,7 @@ class Network:
         if arr.ndim == 1 and np.issubdtype(arr.dtype, np.integer):
             if arr.shape[0] != n or (arr.size and (arr.min() < 0 or arr.max() >= n_out)):
                 raise ValueError(f"{name}: {n} integer labels in 0..{n_out - 1} expected")
-            out = np.zeros((n, n_out))
-            out[np.arange(n), arr] = 1.0
-            return out
+            return one_hot_labels(arr, n_out)
         if arr.ndim == 1 and n == 1:
             arr = arr[None, :]
         if arr.shape != (n, n_out):
@@ -268,7 +271,7 @@ class Network:
     def feedforward(self, x: object) -> np.ndarray:
         """Output activations a^L, shape (n, sizes[-1]) (or (sizes[-1],) for one input)."""
         out = self.forward(x)[1][-1]
-        return out[0] if np.ndim(x) == 1 else out
+        return out[0] if np.asarray(x).ndim == 1 else out
 
     def gradients(self, x: object, y: object) -> NetworkGradients:
         """Backpropagate a batch: per-input deltas and the mean gradients (no L2 term).
@@ -323,25 +326,8 @@ class Network:
     def accuracy(self, x: object, labels: object, *, chunk: int = 2000) -> float:
         """Fraction of inputs whose most active output neuron matches ``labels`` (ints, (n,))."""
         xs = self._inputs(x)
-        lab = np.asarray(labels)
-        if lab.shape != (xs.shape[0],) or not np.issubdtype(lab.dtype, np.integer):
-            raise ValueError(f"labels must be {xs.shape[0]} integer labels; got {lab.shape}")
-        hits = 0
-        for k in range(0, xs.shape[0], chunk):
-            hits += int(np.sum(np.argmax(self._output_z(xs[k:k + chunk]), axis=1)
-                               == lab[k:k + chunk]))
-        return hits / max(xs.shape[0], 1)
-
-    def _output_z(self, x: np.ndarray) -> np.ndarray:
-        """z^L for a chunk (the argmax of a^L equals that of z^L: sigma is increasing)."""
-        sigma = ACTIVATIONS[self.activation][0]
-        a_l = np.asarray(x, dtype=np.float64)
-        for i, p in enumerate(self._params):
-            z = a_l @ p[:-1] + p[-1]
-            if i == len(self._params) - 1:
-                return z
-            a_l = sigma(z)
-        raise AssertionError("unreachable")
+        lab = _labels(labels, xs.shape[0], "labels")
+        return _accuracy(self._params, self.activation, xs, lab, np.float64, chunk)
 
     # ------------------------------------------------------------------ training
     def sgd(
@@ -356,6 +342,7 @@ class Network:
         n: int | None = None,
         evaluation_data: tuple[np.ndarray, np.ndarray] | None = None,
         rng: SeedLike | None = None,
+        dtype: Dtype = "float64",
         progress: bool = False,
         desc: str | None = None,
     ) -> np.ndarray:
@@ -364,7 +351,7 @@ class Network:
         Parameters
         ----------
         x : array (n, sizes[0])
-            Training inputs (float32 or float64; mini-batches are computed in float64).
+            Training inputs (float32 or float64).
         y : int labels (n,) or targets (n, sizes[-1])
         epochs, mini_batch_size : int
             A final smaller mini-batch takes the rest when ``mini_batch_size`` does not divide n
@@ -377,6 +364,9 @@ class Network:
             Accuracy on it is measured after every epoch.
         rng : int or Generator, optional
             Shuffling source; default the network's own generator.
+        dtype : {"float64", "float32"}
+            Arithmetic of the training steps (and of the evaluation). The parameters are kept
+            in float64 either way; float32 is about twice as fast and rounds differently.
         progress : bool
             Show a tqdm progress bar over epochs (on stderr).
 
@@ -387,34 +377,11 @@ class Network:
 
         Introduced in ``02-vanishing-gradients``.
         """
-        xs = self._inputs(x)
-        n_data = xs.shape[0]
-        epochs = positive_int("epochs", epochs, minimum=0)
-        m = positive_int("mini_batch_size", mini_batch_size)
-        if m > n_data:
-            raise ValueError(f"mini_batch_size must be <= the number of inputs ({n_data}); got {m}")
-        eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
-        yT = np.ascontiguousarray(self._targets(y, n_data).T)
         gen = self.rng if rng is None else as_generator(rng, "rng")
-        if evaluation_data is not None:
-            ex, ey = evaluation_data
-            ex = self._inputs(ex, "evaluation_data[0]")
-        history = np.empty(epochs if evaluation_data is not None else 0)
-        n_full = n_data // m
-        kernel = _Kernel(self, m, eta, lmbda, n_reg, xs.dtype)
-        rest = n_data - n_full * m
-        tail = _Kernel(self, rest, eta, lmbda, n_reg, xs.dtype) if rest else None
-        bar = _epochs_bar(epochs, progress, desc)
-        for e in range(epochs):
-            perm = gen.permutation(n_data)
-            kernel.run_minibatches(xs, yT, perm[: n_full * m])
-            if tail is not None:
-                tail.run_minibatches(xs, yT, perm[n_full * m:])
-            if evaluation_data is not None:
-                history[e] = self.accuracy(ex, ey)
-            bar.update(1)
-        bar.close()
-        return history
+        return sgd_in_lockstep(
+            [self], x, y, epochs=epochs, mini_batch_size=mini_batch_size, eta=eta, lmbda=lmbda,
+            n=n, evaluation_data=evaluation_data, rngs=[gen], dtype=dtype, progress=progress,
+            desc=desc)[0]
 
     def gradient_descent(
         self,
@@ -425,6 +392,7 @@ class Network:
         eta: float,
         lmbda: float = 0.0,
         n: int | None = None,
+        dtype: Dtype = "float64",
         progress: bool = False,
         desc: str | None = None,
     ) -> np.ndarray:
@@ -433,6 +401,7 @@ class Network:
         Each epoch backpropagates the whole batch once; the mean bias gradients of that one
         pass are recorded as speeds (:attr:`NetworkGradients.speeds`) and used for the step,
         so epoch 0 holds the speeds at the initial parameters (the book's protocol C).
+        ``dtype`` as in :meth:`sgd`.
 
         Returns
         -------
@@ -441,16 +410,14 @@ class Network:
 
         Introduced in ``02-vanishing-gradients``.
         """
-        xs = self._inputs(x)
-        epochs = positive_int("epochs", epochs, minimum=0)
-        eta, lmbda, n_reg = _check_rates(eta, lmbda, xs.shape[0] if n is None else n)
-        yT = np.ascontiguousarray(self._targets(y, xs.shape[0]).T)
-        kernel = _Kernel(self, xs.shape[0], eta, lmbda, n_reg, np.float64, fixed_x=xs)
-        speeds = np.empty((epochs, len(self._params) - 1))
-        bar = _epochs_bar(epochs, progress, desc)
-        kernel.run_full_batch(yT, speeds, bar)
-        bar.close()
-        return speeds
+        return gradient_descent_in_lockstep(
+            [self], x, y, epochs=epochs, eta=eta, lmbda=lmbda, n=n, dtype=dtype,
+            progress=progress, desc=desc)[0]
+
+
+Dtype = Literal["float64", "float32"]
+#: Arithmetic the training kernel offers (float64 is the default everywhere).
+DTYPES: tuple[str, ...] = ("float64", "float32")
 
 
 def _check_rates(eta: object, lmbda: object, n: object) -> tuple[float, float, int]:
@@ -463,154 +430,233 @@ def _check_rates(eta: object, lmbda: object, n: object) -> tuple[float, float, i
     return eta_f, lmbda_f, positive_int("n", n)
 
 
-class _NoBar:
-    def update(self, k: int) -> None:
-        pass
+def _check_nets(nets: Sequence[Network]) -> Network:
+    """The networks trained together must agree in everything but their parameters."""
+    if isinstance(nets, Network) or not isinstance(nets, Sequence) or not nets \
+            or not all(isinstance(net, Network) for net in nets):
+        raise TypeError(f"nets must be a non-empty list of Network; got {nets!r}")
+    first = nets[0]
+    for net in nets[1:]:
+        if (net.sizes, net.activation, net.cost) != (first.sizes, first.activation, first.cost):
+            raise ValueError("nets trained in lockstep must share sizes, activation and cost; "
+                             f"got {first.sizes}/{first.activation}/{first.cost} and "
+                             f"{net.sizes}/{net.activation}/{net.cost}")
+    if len({id(net) for net in nets}) != len(nets):
+        raise ValueError("nets must be distinct networks (the same one is listed twice)")
+    return first
 
-    def close(self) -> None:
-        pass
 
+class _Stack:
+    """The parameters of S networks stacked per layer (S, n_in + 1, n_out) in the kernel's dtype.
 
-def _epochs_bar(epochs: int, progress: bool, desc: str | None) -> object:
-    if not progress:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=epochs, desc=desc or "epochs", unit="epoch", leave=False)
-
-
-class _Kernel:
-    """Allocation-free training steps for a fixed batch size m.
-
-    Layer i's parameters live in ``P[i] = [w^T ; b]`` (n_in + 1, n_out); its input activations
-    are columns in a buffer ``AT[i]`` (n_in + 1, m) whose last row is all ones. Then one product
-    ``P[i].T @ AT[i]`` gives z (with + b) and one product ``AT[i] @ delta.T`` gives dC/dw^T with
-    the summed dC/db as its last row. Deltas are kept multiplied by eta/m, so that product is
-    exactly the step. Every array an elementwise operation touches is contiguous (strided views
-    are several times slower for numpy), and with mini-batches of 10 the run time is dominated
-    by numpy's per-call overhead: buffers are made once, results go to ``out`` buffers, and no
-    call is made that the algebra does not need.
+    For one float64 network the stack is a view of its own storage; otherwise a copy that
+    :meth:`write_back` returns to the networks.
     """
 
-    def __init__(self, net: Network, m: int, eta: float, lmbda: float, n: int,
-                 x_dtype: np.dtype | type, fixed_x: np.ndarray | None = None) -> None:
-        self.net = net
-        self.m = m
-        self.eta = eta
-        self.c = eta / m
-        self.decay = 1.0 - eta * lmbda / n
-        sizes = net.sizes
-        P = list(net._params)
-        if fixed_x is not None:
-            # Full batch: input pixels that are zero for every input (MNIST's blank border)
-            # add nothing to z and get no gradient; drop them from the products and only decay
-            # their weights. The arithmetic on the remaining pixels is unchanged.
-            self.active = np.flatnonzero(np.any(fixed_x != 0, axis=0))
-            self.inactive = np.setdiff1d(np.arange(sizes[0]), self.active)
-            P[0] = net._params[0][np.append(self.active, sizes[0])]
-            self.w0_inactive = net._params[0][self.inactive]
-            x_rows = np.ones((m, self.active.size + 1))
-            x_rows[:, :-1] = fixed_x[:, self.active]
+    def __init__(self, nets: Sequence[Network], dtype: str) -> None:
+        self.nets = nets
+        self.dtype = np.dtype(_choice("dtype", dtype, DTYPES))
+        self.is_view = len(nets) == 1 and self.dtype == np.float64
+        if self.is_view:
+            self.params = [p[None] for p in nets[0]._params]
         else:
-            x_rows = np.ones((m, sizes[0] + 1))
-        # The first layer's inputs are gathered as rows; the products use the transpose view.
-        self.x_rows = x_rows
-        self.P = P
-        self.AT = [x_rows.T] + [np.ones((k + 1, m)) for k in sizes[1:-1]]
-        self.x_buf = np.empty((m, sizes[0]), dtype=x_dtype)
-        self.y_buf = np.empty((sizes[-1], m))
-        self.out = np.empty((sizes[-1], m))
-        self.Z = [np.empty((k, m)) for k in sizes[1:]]
-        self.D = [np.empty((k, m)) for k in sizes[1:]]
-        self.G = [np.empty(p.shape) for p in P]
-        self.kind = {"sigmoid": 0, "tanh": 1, "relu": 2}[net.activation]
-        self.quadratic = net.cost == "quadratic"
-        L = len(P)
-        # Per layer: (input a with ones row, [w^T; b]^T, z buffer, where a goes, activation)
-        self.fwd = [(self.AT[i], P[i].T, self.Z[i], self.AT[i + 1][:-1] if i < L - 1 else self.out,
-                     self.kind if i < L - 1 else 0) for i in range(L)]
-        # Per layer, output first: (delta, delta below, w^T, a below, temp, a with ones row,
-        #                           delta^T, G, w^T block of P, P)
-        self.bwd = [(self.D[i], self.D[i - 1] if i else None, P[i][:-1],
-                     self.AT[i][:-1] if i else None, self.Z[i - 1] if i else None,
-                     self.AT[i], self.D[i].T, self.G[i], P[i][:-1], P[i])
-                    for i in range(L - 1, -1, -1)]
+            self.params = [np.stack([net._params[i] for net in nets]).astype(self.dtype)
+                           for i in range(len(nets[0]._params))]
 
-    def _step(self, y: np.ndarray) -> None:
-        """Forward, backward and update for the batch in ``AT[0]`` with targets ``y`` (n_out, m)."""
-        dot, exp, add, sub, mul = np.dot, np.exp, np.add, np.subtract, np.multiply
-        recip, neg = np.reciprocal, np.negative
-        c, decay, kind = self.c, self.decay, self.kind
-        for a, pT, z, a_next, k in self.fwd:
-            dot(pT, a, z)  # z = w a + b
-            if k == 0:  # sigma(z) = 1 / (1 + e^{-z}); e^{-z} = inf gives exactly 0
-                neg(z, z)
-                exp(z, z)
-                add(z, 1.0, z)
-                recip(z, a_next)
-            elif k == 1:
-                np.tanh(z, a_next)
-            else:
-                np.maximum(z, 0.0, out=a_next)
-        out = self.out
-        d = self.D[-1]
-        sub(out, y, d)  # cross-entropy: delta^L = a^L - y
-        if self.quadratic:  # quadratic: times sigma'(z^L) = a (1 - a)
-            t = self.Z[-1]
-            sub(1.0, out, t)
-            mul(t, out, t)
-            mul(d, t, d)
-        mul(d, c, d)  # from here on every delta carries the factor eta/m
-        for d, d_below, wT, a_below, t, a, dT, g, wT_block, p in self.bwd:
-            if d_below is not None:
-                dot(wT, d, d_below)  # (w^{l+1})^T delta^{l+1}
-                if kind == 0:  # sigma'(z) = a (1 - a)
-                    sub(1.0, a_below, t)
-                    mul(t, a_below, t)
-                elif kind == 1:  # tanh'(z) = 1 - a^2
-                    mul(a_below, a_below, t)
-                    sub(1.0, t, t)
-                else:  # relu'(z) = 1 where a > 0
-                    np.greater(a_below, 0.0, t)
-                mul(d_below, t, d_below)
-            dot(a, dT, g)  # (eta/m) [sum_x dC_x/dw^T ; sum_x dC_x/db]
-            if decay != 1.0:
-                mul(wT_block, decay, wT_block)  # w <- (1 - eta lmbda / n) w ...
-            sub(p, g, p)  # ... - (eta/m) sum_x dC_x/dw;  b <- b - (eta/m) sum_x dC_x/db
+    def of(self, s: int) -> list[np.ndarray]:
+        """Seed s's per-layer ``[w^T; b]`` arrays (views into the stack)."""
+        return [p[s] for p in self.params]
 
-    def run_minibatches(self, x: np.ndarray, yT: np.ndarray, order: np.ndarray) -> None:
-        """One pass over ``order`` (indices into the rows of x and columns of yT), m at a time."""
-        m = self.m
-        take, copyto = np.take, np.copyto
-        x_buf, y_buf = self.x_buf, self.y_buf
-        x_dest = self.x_rows[:, :-1]
-        step = self._step
+    def write_back(self) -> None:
+        if not self.is_view:
+            for s, net in enumerate(self.nets):
+                for mine, p in zip(net._params, self.of(s), strict=True):
+                    mine[...] = p
+
+
+def sgd_in_lockstep(
+    nets: Sequence[Network],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    mini_batch_size: int,
+    eta: float,
+    lmbda: float = 0.0,
+    n: int | None = None,
+    evaluation_data: tuple[np.ndarray, np.ndarray] | None = None,
+    rngs: Sequence[SeedLike] | None = None,
+    dtype: Dtype = "float64",
+    progress: bool = False,
+    desc: str | None = None,
+    on_epoch: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """:meth:`Network.sgd` for several networks of the same shape at once, side by side.
+
+    Each network gets exactly the numbers it would get from its own ``sgd`` call with the same
+    shuffling generator (the kernel makes one BLAS product per network); all of them together
+    take much less time than one after another.
+
+    Parameters
+    ----------
+    nets : list of Network
+        Same sizes, activation and cost; trained in place.
+    rngs : list of int or Generator, optional
+        One shuffling source per network; default each network's own generator.
+    on_epoch : callable, optional
+        Called with the epoch index after every epoch (after the evaluation).
+    x, y, epochs, mini_batch_size, eta, lmbda, n, evaluation_data, dtype, progress, desc
+        As in :meth:`Network.sgd`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(nets), epochs)
+        Evaluation accuracy of each network after each epoch (empty second axis without
+        ``evaluation_data``).
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    net = _check_nets(nets)
+    xs = net._inputs(x)
+    n_data = xs.shape[0]
+    epochs = positive_int("epochs", epochs, minimum=0)
+    m = positive_int("mini_batch_size", mini_batch_size)
+    if m > n_data:
+        raise ValueError(f"mini_batch_size must be <= the number of inputs ({n_data}); got {m}")
+    eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
+    if rngs is None:
+        gens = [each.rng for each in nets]
+    elif isinstance(rngs, Sequence) and len(rngs) == len(nets):
+        gens = [as_generator(r, "rngs[i]") for r in rngs]
+    else:
+        raise ValueError(f"rngs must list one seed or Generator per network ({len(nets)})")
+    if evaluation_data is not None:
+        ex, ey = evaluation_data
+        ex = net._inputs(ex, "evaluation_data[0]")
+        ey = _labels(ey, ex.shape[0], "evaluation_data[1]")
+    stack = _Stack(nets, dtype)
+    y_rows = net._targets(y, n_data).astype(stack.dtype)
+    decay = 1.0 - eta * lmbda / n_reg
+    quadratic = net.cost == "quadratic"
+    n_full = n_data // m
+    rest = n_data - n_full * m
+    kernel = Kernel(stack.params, m, net.activation, quadratic, eta, decay)
+    tail = Kernel(stack.params, rest, net.activation, quadratic, eta, decay) if rest else None
+    history = np.empty((len(nets), epochs if evaluation_data is not None else 0))
+    bar = Progress(epochs, desc or "epochs", progress, unit="epoch")
+    try:
+        for e in range(epochs):
+            perms = np.stack([g.permutation(n_data) for g in gens], axis=1)  # (n, S)
+            kernel.run_minibatches(xs, y_rows, perms[:n_full * m].reshape(n_full, m, -1)
+                                   .transpose(0, 2, 1))
+            if tail is not None:
+                tail.run_minibatches(xs, y_rows, perms[n_full * m:].T[None])
+            if evaluation_data is not None:
+                for s in range(len(nets)):
+                    history[s, e] = _accuracy(stack.of(s), net.activation, ex, ey, stack.dtype)
+            bar.update(1)
+            if on_epoch is not None:
+                on_epoch(e)
+    finally:
+        stack.write_back()
+        bar.close()
+    return history
+
+
+def gradient_descent_in_lockstep(
+    nets: Sequence[Network],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    eta: float,
+    lmbda: float = 0.0,
+    n: int | None = None,
+    dtype: Dtype = "float64",
+    progress: bool = False,
+    desc: str | None = None,
+    on_epoch: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """:meth:`Network.gradient_descent` for several networks of the same shape at once.
+
+    Each network gets exactly the numbers its own call would give. ``on_epoch`` as in
+    :func:`sgd_in_lockstep`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(nets), epochs, L - 2)
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+    net = _check_nets(nets)
+    xs = net._inputs(x)
+    m, n_in = xs.shape
+    epochs = positive_int("epochs", epochs, minimum=0)
+    eta, lmbda, n_reg = _check_rates(eta, lmbda, m if n is None else n)
+    stack = _Stack(nets, dtype)
+    y_view = net._targets(y, m).astype(stack.dtype).T  # (n_out, m), the same for every seed
+    # Input pixels that are zero for every input (MNIST's blank border) add nothing to z and
+    # get no gradient: drop them from the products and only decay their weights. The
+    # arithmetic on the remaining pixels is unchanged.
+    active = np.flatnonzero(np.any(xs != 0, axis=0))
+    inactive = np.setdiff1d(np.arange(n_in), active)
+    p0 = stack.params[0]
+    params = [np.ascontiguousarray(p0[:, np.append(active, n_in)])] + stack.params[1:]
+    w0_inactive = np.ascontiguousarray(p0[:, inactive])
+    x_rows = np.ones((m, active.size + 1), dtype=stack.dtype)
+    x_rows[:, :-1] = xs[:, active]
+    decay = 1.0 - eta * lmbda / n_reg
+    kernel = Kernel(params, m, net.activation, net.cost == "quadratic", eta, decay,
+                    x_rows=x_rows)
+    speeds = np.empty((len(nets), epochs, len(params) - 1))
+    bar = Progress(epochs, desc or "epochs", progress, unit="epoch")
+    multiply = np.multiply
+    try:
         with np.errstate(over="ignore"):
-            for k in range(0, order.shape[0] - m + 1, m):
-                idx = order[k:k + m]
-                take(x, idx, 0, x_buf)
-                copyto(x_dest, x_buf)
-                take(yT, idx, 1, y_buf)
-                step(y_buf)
-
-    def run_full_batch(self, yT: np.ndarray, speeds: np.ndarray, bar: object) -> None:
-        """Record the hidden layers' speeds, then step, ``len(speeds)`` times."""
-        bias_grads = [g[-1] for g in self.G[:-1]]
-        inv_eta = 1.0 / self.eta
-        dot, sqrt, mul = np.dot, np.sqrt, np.multiply
-        step = self._step
-        w_inactive, decay = self.w0_inactive, self.decay
-        with np.errstate(over="ignore"):
-            for e in range(speeds.shape[0]):
-                step(yT)
-                # G's last row is (eta/m) sum_x dC_x/db = eta * (mean gradient), from the very
-                # backpropagation pass the step used: record its norm / eta.
-                row = speeds[e]
-                for i, g in enumerate(bias_grads):
-                    row[i] = sqrt(dot(g, g)) * inv_eta
+            for e in range(epochs):
+                kernel.step(y_view)
+                # from the very backpropagation pass the step used
+                kernel.bias_speeds(speeds[:, e])
                 if decay != 1.0:
-                    mul(w_inactive, decay, w_inactive)
-                bar.update(1)  # type: ignore[attr-defined]
-        p0 = self.net._params[0]
-        p0[np.append(self.active, p0.shape[0] - 1)] = self.P[0]
-        p0[self.inactive] = w_inactive
+                    multiply(w0_inactive, decay, w0_inactive)
+                bar.update(1)
+                if on_epoch is not None:
+                    on_epoch(e)
+    finally:
+        p0[:, np.append(active, n_in)] = params[0]
+        p0[:, inactive] = w0_inactive
+        stack.write_back()
+        bar.close()
+    return speeds
+
+
+def _labels(labels: object, n: int, name: str) -> np.ndarray:
+    lab = np.asarray(labels)
+    if lab.shape != (n,) or not np.issubdtype(lab.dtype, np.integer):
+        raise ValueError(f"{name} must be {n} integer labels; got shape {lab.shape}")
+    return lab
+
+
+def _accuracy(params: Sequence[np.ndarray], activation: str, x: np.ndarray, labels: np.ndarray,
+              dtype: np.dtype | type = np.float64, chunk: int = 2000) -> float:
+    """Fraction of rows of x whose largest z^L is at ``labels`` (the argmax of a^L equals that
+    of z^L: sigma is increasing); ``params`` as the kernel stores one network."""
+    hits = 0
+    for k in range(0, x.shape[0], chunk):
+        z = _output_z(params, activation, x[k:k + chunk], dtype)
+        hits += int(np.sum(np.argmax(z, axis=1) == labels[k:k + chunk]))
+    return hits / max(x.shape[0], 1)
+
+
+def _output_z(params: Sequence[np.ndarray], activation: str, x: np.ndarray,
+              dtype: np.dtype | type) -> np.ndarray:
+    """z^L for the rows of x."""
+    sigma = ACTIVATIONS[activation][0]
+    a_l = np.asarray(x, dtype=dtype)
+    last = len(params) - 1
+    for i, p in enumerate(params):
+        z = a_l @ p[:-1] + p[-1]
+        if i == last:
+            return z
+        a_l = sigma(z)
+    raise AssertionError("unreachable")
