@@ -217,9 +217,9 @@ class Kernel:
         take, copyto, step = np.take, np.copyto, self.step
         with np.errstate(over="ignore"):
             for idx in batches:
-                take(x, idx, 0, x_buf)
+                take(x, idx, 0, x_buf, mode="clip")  # indices are valid; "clip" skips a copy
                 copyto(x_dest, x_buf)
-                take(y_rows, idx, 0, y_buf)
+                take(y_rows, idx, 0, y_buf, mode="clip")
                 step(y_view)
 
     def bias_speeds(self, out: np.ndarray) -> None:

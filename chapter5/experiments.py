@@ -190,16 +190,15 @@ def _workers(workers: int | None, n_tasks: int, work: float) -> int:
         if work < 5e6 or not _main_module_reimportable():
             return 1
         return min(_usable_cpus(), n_tasks)
-    return min(_check_workers(workers), n_tasks)
+    return min(int(workers), n_tasks)
 
 
-def _check_workers(workers: object) -> int | None:
+def _check_workers(workers: object) -> None:
     if workers is None:
-        return None
+        return
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ValueError(f"workers must be a whole number >= 1 (or None: automatic); "
                          f"got {workers!r}")
-    return int(workers)
 
 
 def _init_worker(progress: Any) -> None:
@@ -400,7 +399,7 @@ def accuracy_vs_depth(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_workers(workers)
+    _check_workers(workers)  # before anything is loaded or trained
     settings = {k: v if v is not None else EXPERIMENT_A[k] for k, v in (
         ("epochs", epochs), ("mini_batch_size", mini_batch_size), ("eta", eta),
         ("lmbda", lmbda), ("n_train", n_train))}
@@ -589,7 +588,7 @@ def speeds_during_training(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_workers(workers)
+    _check_workers(workers)  # before anything is loaded or trained
     settings = {k: v if v is not None else EXPERIMENT_C[k] for k, v in (
         ("epochs", epochs), ("n_images", n_images), ("eta", eta), ("lmbda", lmbda))}
     n = int(settings["n_images"])
