@@ -39,7 +39,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from chapter5._progress import Progress
-from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
+from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist, locate_mnist
 from chapter5.network import DTYPES, Network, gradient_descent_in_lockstep, sgd_in_lockstep
 
 #: Bump when a change in the code changes results, so old cache entries are not reused.
@@ -223,6 +223,8 @@ def _run_groups(fn: Callable[..., Any], data: MNIST | None, tasks: Sequence[tupl
         d = _load(data)
         with threadpool_limits(limits=1, user_api="blas"):
             return [fn(d, *task, report=bar.update) for task in tasks]
+    if data is None:
+        locate_mnist()  # download here, if needed, rather than in every worker
     ctx = multiprocessing.get_context("spawn")  # safe from a notebook kernel's threads
     progress = ctx.Queue()
 
