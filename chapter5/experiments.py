@@ -249,9 +249,11 @@ def _run_groups(fn: Callable[..., Any], data: MNIST | None, tasks: Sequence[tupl
                 "the worker processes stopped before finishing. If this runs from a script, "
                 "put its top level under `if __name__ == \"__main__\":` (the workers import "
                 "the script), or pass workers=1") from exc
-        except BaseException:
+        except BaseException:  # an interrupt (or an error): stop the workers now
             for f in futures:
                 f.cancel()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
             raise
     drain()
     return results
