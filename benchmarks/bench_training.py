@@ -67,12 +67,8 @@ from reference_per_example import PerExampleNet  # noqa: E402
 
 from chapter5.data import load_mnist, one_hot_labels  # noqa: E402
 from chapter5.experiments import EXPERIMENT_A, EXPERIMENT_C, sizes_for  # noqa: E402
-from chapter5.network import (  # noqa: E402
-    Dtype,
-    Network,
-    gradient_descent_in_lockstep,
-    sgd_in_lockstep,
-)
+from chapter5.lockstep import gradient_descent_in_lockstep, sgd_in_lockstep  # noqa: E402
+from chapter5.network import Dtype, Network  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "02-vanishing-gradients.ipynb"

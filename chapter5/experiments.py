@@ -22,15 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import queue
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +33,11 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from chapter5._pool import check_workers, groups, run_groups, workers_for
 from chapter5._progress import Progress
-from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist, locate_mnist
-from chapter5.network import DTYPES, Network, gradient_descent_in_lockstep, sgd_in_lockstep
+from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
+from chapter5.lockstep import gradient_descent_in_lockstep, sgd_in_lockstep
+from chapter5.network import DTYPES, Network
 
 #: Bump when a change in the code changes results, so old cache entries are not reused.
 CODE_VERSION = "1"
@@ -162,118 +159,8 @@ def _load(data: MNIST | None) -> MNIST:
 # ----------------------------------------------------------------------------- running the work
 # The runs of an experiment are independent. Runs of one depth train side by side in one process
 # (chapter5.network.sgd_in_lockstep: the same bits as one at a time, in less time); groups of
-# them run in a pool of processes, each with one BLAS thread, which again changes no bit.
-_WORKER: dict[str, Any] = {}  # in a pool process: the progress queue and the loaded data
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _main_module_reimportable() -> bool:
-    """Whether pool processes can start here: they import the main module, which is harmless for
-    a notebook kernel, an interactive session or ``python -m ...``, but reruns a plain script
-    that lacks an ``if __name__ == "__main__":`` guard."""
-    main = sys.modules.get("__main__")
-    return main is None or getattr(main, "__spec__", None) is not None \
-        or not hasattr(main, "__file__")
-
-
-def _workers(workers: int | None, n_tasks: int, work: float) -> int:
-    """How many processes: ``workers`` if given, else one per usable CPU (at most one per task)
-    when the work (inputs x epochs summed over the runs) is big enough to pay for starting them
-    (about a second each) and the main module allows it (see above)."""
-    if workers is None:
-        if work < 5e6 or not _main_module_reimportable():
-            return 1
-        return min(_usable_cpus(), n_tasks)
-    return min(int(workers), n_tasks)
-
-
-def _check_workers(workers: object) -> None:
-    if workers is None:
-        return
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ValueError(f"workers must be a whole number >= 1 (or None: automatic); "
-                         f"got {workers!r}")
-
-
-def _init_worker(progress: Any) -> None:
-    _WORKER["progress"] = progress
-
-
-def _in_worker(fn: Callable[..., Any], data: MNIST | None, *args: Any) -> Any:
-    """Run ``fn(data, *args, report)`` in a pool process, with one BLAS thread."""
-    if data is None:  # load MNIST once per process
-        if "mnist" not in _WORKER:
-            _WORKER["mnist"] = load_mnist(progress=False)
-        data = _WORKER["mnist"]
-    with threadpool_limits(limits=1, user_api="blas"):
-        return fn(data, *args, report=_WORKER["progress"].put)
-
-
-def _run_groups(fn: Callable[..., Any], data: MNIST | None, tasks: Sequence[tuple[Any, ...]],
-                workers: int, bar: Progress) -> list[Any]:
-    """``[fn(data, *task, report) for task in tasks]``, in ``workers`` processes if > 1;
-    ``report(k)`` advances the progress bar by k."""
-    if workers <= 1:
-        d = _load(data)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return [fn(d, *task, report=bar.update) for task in tasks]
-    if data is None:
-        locate_mnist()  # download here, if needed, rather than in every worker
-    ctx = multiprocessing.get_context("spawn")  # safe from a notebook kernel's threads
-    progress = ctx.Queue()
-
-    def drain() -> None:
-        try:
-            while True:
-                bar.update(progress.get_nowait())
-        except queue.Empty:
-            pass
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(progress,)) as pool:
-        futures = [pool.submit(_in_worker, fn, data, *task) for task in tasks]
-        try:
-            pending = set(futures)
-            while pending:
-                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                drain()
-            results = [f.result() for f in futures]
-        except BrokenProcessPool as exc:
-            raise RuntimeError(
-                "the worker processes stopped before finishing. If this runs from a script, "
-                "put its top level under `if __name__ == \"__main__\":` (the workers import "
-                "the script), or pass workers=1") from exc
-        except BaseException:  # an interrupt (or an error): stop the workers now
-            for f in futures:
-                f.cancel()
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            raise
-    drain()
-    return results
-
-
-def _groups(runs: Sequence[tuple[int, int]], workers: int) -> list[tuple[int, tuple[int, ...]]]:
-    """(depth, seed) runs -> (depth, seeds) groups trained in lockstep; a depth's seeds are
-    split when there are fewer depths than workers, so that every worker has work."""
-    by_depth: dict[int, list[int]] = {}
-    for h, seed in runs:
-        by_depth.setdefault(h, []).append(seed)
-    split = max(1, -(-workers // max(len(by_depth), 1)))
-    out = []
-    for h, seeds in sorted(by_depth.items(), reverse=True):  # deepest (slowest) first
-        k = min(split, len(seeds))
-        out += [(h, tuple(part)) for part in np.array_split(np.array(seeds), k)
-                if part.size]
-    return [(h, tuple(int(s) for s in seeds)) for h, seeds in out]
-
-
+# them run in a pool of processes (chapter5._pool), each with one BLAS thread, which again
+# changes no bit.
 class _NotCached(Exception):
     """Raised by a probe to learn that a result is not in the cache."""
 
@@ -403,7 +290,7 @@ def accuracy_vs_depth(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_workers(workers)  # before anything is loaded or trained
+    check_workers(workers)  # before anything is loaded or trained
     settings = {k: v if v is not None else EXPERIMENT_A[k] for k, v in (
         ("epochs", epochs), ("mini_batch_size", mini_batch_size), ("eta", eta),
         ("lmbda", lmbda), ("n_train", n_train))}
@@ -427,11 +314,11 @@ def accuracy_vs_depth(
                 acc[i, j] = res["accuracy"]
                 secs[i, j] = float(res["seconds"])
     if missing:
-        n_workers = _workers(workers, len(missing), len(missing) * n_epochs * n)
-        tasks = [(h, group, base) for h, group in _groups(missing, n_workers)]
+        n_workers = workers_for(workers, len(missing), len(missing) * n_epochs * n)
+        tasks = [(h, group, base) for h, group in groups(missing, n_workers)]
         bar = Progress(len(missing) * n_epochs, "A: accuracy vs depth", progress, unit="epoch")
         try:
-            results = _run_groups(_train_accuracy, data, tasks, n_workers, bar)
+            results = run_groups(_train_accuracy, data, tasks, n_workers, bar)
         finally:
             bar.close()
         for (h, group, _), (accuracy, seconds) in zip(tasks, results, strict=True):
@@ -592,7 +479,7 @@ def speeds_during_training(
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_workers(workers)  # before anything is loaded or trained
+    check_workers(workers)  # before anything is loaded or trained
     settings = {k: v if v is not None else EXPERIMENT_C[k] for k, v in (
         ("epochs", epochs), ("n_images", n_images), ("eta", eta), ("lmbda", lmbda))}
     n = int(settings["n_images"])
@@ -605,12 +492,12 @@ def speeds_during_training(
 
     def run() -> dict[str, np.ndarray]:
         runs = [(h, seed) for h in depths for seed in seeds_t]
-        n_workers = _workers(workers, len(depths), len(runs) * params["epochs"] * n)
+        n_workers = workers_for(workers, len(depths), len(runs) * params["epochs"] * n)
         tasks = [(h, seeds_t, params) for h in depths]
         bar = Progress(len(runs) * params["epochs"], "C: speeds in training", progress,
                        unit="epoch")
         try:
-            results = _run_groups(_train_speeds, data, tasks, n_workers, bar)
+            results = run_groups(_train_speeds, data, tasks, n_workers, bar)
         finally:
             bar.close()
         return {f"h{h}": s for h, s in zip(depths, results, strict=True)}

@@ -10,13 +10,8 @@ import pytest
 from test_experiments import synthetic
 
 from chapter5 import experiments as E
-from chapter5.network import (
-    ACTIVATIONS,
-    COSTS,
-    Network,
-    gradient_descent_in_lockstep,
-    sgd_in_lockstep,
-)
+from chapter5.lockstep import gradient_descent_in_lockstep, sgd_in_lockstep
+from chapter5.network import ACTIVATIONS, COSTS, Network
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +69,7 @@ def test_lockstep_full_batch_descent_gives_every_network_its_own_bits(activation
 
 def test_float32_is_close_to_float64_repeatable_and_keeps_float64_parameters() -> None:
     x, y = data(60)
-    runs = {}
+    runs: dict[str, list[tuple[np.ndarray, np.ndarray, list[np.ndarray]]]] = {}
     for dtype in ("float64", "float32", "float32"):
         net = Network([6, 8, 3], seed=0)
         speeds = net.gradient_descent(x, y, epochs=3, eta=0.3, dtype=dtype)  # type: ignore[arg-type]
