@@ -109,9 +109,10 @@ def run_groups(fn: Callable[..., Any], data: MNIST | None, tasks: Sequence[tuple
             results = [f.result() for f in futures]
         except BrokenProcessPool as exc:
             raise RuntimeError(
-                "the worker processes stopped before finishing. If this runs from a script, "
-                "put its top level under `if __name__ == \"__main__\":` (the workers import "
-                "the script), or pass workers=1") from exc
+                "a worker process stopped before finishing (killed, out of memory, or the "
+                "chapter5 code changed on disk while this kernel ran: restart it). From a "
+                "script, put its top level under `if __name__ == \"__main__\":` (the workers "
+                "import the script). workers=1 trains in this process instead") from exc
         except BaseException:  # an interrupt (or an error): stop the workers now
             for f in futures:
                 f.cancel()
