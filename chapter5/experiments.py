@@ -39,8 +39,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from chapter5._validate import finite_float, flag, int_list, positive_int
+from chapter5._pool import check_workers, groups, run_groups, workers_for
+from chapter5._progress import Progress
 from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
-from chapter5.network import Network
+from chapter5.lockstep import gradient_descent_in_lockstep, sgd_in_lockstep
+from chapter5.network import DTYPES, Network
 
 #: Bump when a change in the code changes results, so old cache entries are not reused.
 CODE_VERSION = "1"
@@ -66,10 +69,12 @@ BOOK_RATIO_4_HIDDEN: dict[str, float] = {"epoch 0": 96.0, "epochs 50-100": 50.0,
 #: C, 2 hidden layers: both speeds reach their minimum around these epochs.
 BOOK_MINIMUM_EPOCHS_2_HIDDEN: tuple[int, int] = (40, 55)
 
-#: The experiments' fixed settings (the book's).
+#: The experiments' settings (the book's). They are the defaults of :func:`accuracy_vs_depth`
+#: and :func:`speeds_during_training`, read when those are called.
 HIDDEN_NEURONS = 30
-EXPERIMENT_A = {"epochs": 30, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0, "n_train": 50_000}
-EXPERIMENT_C = {"epochs": 500, "eta": 0.1, "lmbda": 5.0, "n_images": 1000}
+EXPERIMENT_A: dict[str, float] = {"epochs": 30, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0,
+                                  "n_train": 50_000}
+EXPERIMENT_C: dict[str, float] = {"epochs": 500, "eta": 0.1, "lmbda": 5.0, "n_images": 1000}
 
 
 #: Limits on what the experiment functions accept (far beyond the book's settings; a value past
@@ -284,27 +289,43 @@ def _check_run(data: object, n_name: str, n: object, eta: object = 0.1, lmbda: o
     return n_i, eta_f, lmbda_f, positive_int("epochs", epochs, maximum=MAX_EPOCHS)
 
 
-class _Progress:
-    """A tqdm bar on stderr, or nothing."""
-
-    def __init__(self, total: int, desc: str, enabled: bool) -> None:
-        self.bar = None
-        if enabled and total > 0:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, desc=desc, leave=False)
-
-    def update(self, k: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.update(k)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def _load(data: MNIST | None) -> MNIST:
     return load_mnist() if data is None else data
+
+
+# ----------------------------------------------------------------------------- running the work
+# The runs of an experiment are independent. Runs of one depth train side by side in one process
+# (chapter5.network.sgd_in_lockstep: the same bits as one at a time, in less time); groups of
+# them run in a pool of processes (chapter5._pool), each with one BLAS thread, which again
+# changes no bit.
+class _NotCached(Exception):
+    """Raised by a probe to learn that a result is not in the cache."""
+
+
+def _from_cache(kind: str, params: dict[str, Any], force: bool,
+                fields: dict[str, _Field]) -> dict[str, np.ndarray] | None:
+    """The cached result for ``params``, or None (always None with ``force``)."""
+    if force:
+        return None
+
+    def probe() -> dict[str, np.ndarray]:
+        raise _NotCached
+
+    try:
+        return _cached(kind, params, probe, False, fields)
+    except _NotCached:
+        return None
+
+
+def _store_result(kind: str, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                  fields: dict[str, _Field]) -> None:
+    _cached(kind, params, lambda: arrays, True, fields)
+
+
+def _dtype(dtype: str) -> str:
+    if not isinstance(dtype, str) or dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}; got {dtype!r}")
+    return dtype
 
 
 # ----------------------------------------------------------------------------- A
@@ -367,19 +388,22 @@ def accuracy_vs_depth(
     hidden_layers: Sequence[int] = (1, 2, 3, 4),
     seeds: Sequence[int] = (0, 1, 2),
     *,
-    epochs: int = 30,
-    mini_batch_size: int = 10,
-    eta: float = 0.1,
-    lmbda: float = 5.0,
-    n_train: int = 50_000,
+    epochs: int | None = None,
+    mini_batch_size: int | None = None,
+    eta: float | None = None,
+    lmbda: float | None = None,
+    n_train: int | None = None,
     data: MNIST | None = None,
     force: bool = False,
     progress: bool = True,
+    workers: int | None = None,
+    dtype: str = "float64",
 ) -> AccuracyVsDepth:
     """Experiment A: validation accuracy per epoch for nets with 1-4 hidden layers.
 
     Each (depth, seed) run is cached separately, so adding a seed only computes the new runs.
-    A full run (4 depths x 30 epochs) takes about two minutes per seed on one core.
+    The runs of one depth train side by side (:func:`chapter5.network.sgd_in_lockstep`), and
+    the depths in parallel processes, with exactly the numbers of one run at a time.
 
     Parameters
     ----------
@@ -387,52 +411,81 @@ def accuracy_vs_depth(
     seeds : sequence of int
         ``Network(sizes, seed=seed)``; the same generator then shuffles the mini-batches.
     epochs, mini_batch_size, eta, lmbda, n_train
-        The book's settings by default; ``n_train`` uses the first n training images (and
-        n = n_train in the weight decay).
+        Default: the values in :data:`EXPERIMENT_A` (the book's) when the function is called.
+        ``n_train`` uses the first n training images (and n = n_train in the weight decay).
     data : MNIST, optional
         Default :func:`chapter5.data.load_mnist` (only loaded when something must be computed).
     force : bool
         Recompute even if cached.
     progress : bool
         tqdm bar over all epochs of all runs (stderr).
+    workers : int, optional
+        Processes to train in (each with one BLAS thread); default one per CPU for a big job,
+        else 1. The results do not depend on it.
+    dtype : {"float64", "float32"}
+        Arithmetic of training (see :meth:`chapter5.network.Network.sgd`); float32 is about
+        twice as fast and gives slightly different numbers (cached separately).
 
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_run(data, "n_train", n_train, eta, lmbda, epochs, force, progress)
-    positive_int("mini_batch_size", mini_batch_size, maximum=int(n_train))
-    base = {"epochs": int(epochs), "mini_batch_size": int(mini_batch_size), "eta": float(eta),
-            "lmbda": float(lmbda), "n_train": int(n_train), "data": _data_token(data, n_train)}
-    acc = np.empty((len(depths), len(seeds_t), int(epochs)))
+    check_workers(workers)  # before anything is loaded or trained
+    settings = {k: v if v is not None else EXPERIMENT_A[k] for k, v in (
+        ("epochs", epochs), ("mini_batch_size", mini_batch_size), ("eta", eta),
+        ("lmbda", lmbda), ("n_train", n_train))}
+    n, _, _, _ = _check_run(data, "n_train", settings["n_train"], settings["eta"],
+                            settings["lmbda"], settings["epochs"], force, progress)
+    positive_int("mini_batch_size", settings["mini_batch_size"], maximum=n)
+    base: dict[str, Any] = {
+        "epochs": int(settings["epochs"]), "mini_batch_size": int(settings["mini_batch_size"]),
+        "eta": float(settings["eta"]), "lmbda": float(settings["lmbda"]), "n_train": n,
+        "data": _data_token(data, n)}
+    if _dtype(dtype) != "float64":  # float64 keys stay as they always were
+        base["dtype"] = dtype
+    n_epochs = base["epochs"]
+    acc = np.empty((len(depths), len(seeds_t), n_epochs))
     secs = np.empty((len(depths), len(seeds_t)))
-    loaded: list[MNIST] = []
-    bar = _Progress(len(depths) * len(seeds_t) * int(epochs), "A: accuracy vs depth", progress)
+    fields = {"accuracy": _Field((n_epochs,), 100.0), "seconds": _Field(())}
+    missing = []
     for i, h in enumerate(depths):
         for j, seed in enumerate(seeds_t):
-            params = dict(base, hidden_layers=h, seed=seed)
-
-            def run(h: int = h, seed: int = seed) -> dict[str, np.ndarray]:
-                if not loaded:
-                    loaded.append(_load(data))
-                d = loaded[0]
-                x, y = d.train.x[:n_train], d.train.y[:n_train]
-                net = Network(sizes_for(h), seed=seed)
-                out = np.empty(int(epochs))
-                t0 = time.perf_counter()
-                for e in range(int(epochs)):
-                    out[e] = 100.0 * net.sgd(x, y, epochs=1, mini_batch_size=mini_batch_size,
-                                             eta=eta, lmbda=lmbda,
-                                             evaluation_data=(d.validation.x, d.validation.y))[0]
-                    bar.update(1)
-                return {"accuracy": out, "seconds": np.array(time.perf_counter() - t0)}
-
-            res = _cached("A", params, run, force, {"accuracy": _Field((int(epochs),), 100.0),
-                                                    "seconds": _Field(())})
-            acc[i, j] = res["accuracy"]
-            secs[i, j] = float(res["seconds"])
-    bar.close()
+            res = _from_cache("A", dict(base, hidden_layers=h, seed=seed), force, fields)
+            if res is None:
+                missing.append((h, seed))
+            else:
+                acc[i, j] = res["accuracy"]
+                secs[i, j] = float(res["seconds"])
+    if missing:
+        n_workers = workers_for(workers, len(missing), len(missing) * n_epochs * n)
+        tasks = [(h, group, base) for h, group in groups(missing, n_workers)]
+        bar = Progress(len(missing) * n_epochs, "A: accuracy vs depth", progress, unit="epoch")
+        try:
+            results = run_groups(_train_accuracy, data, tasks, n_workers, bar)
+        finally:
+            bar.close()
+        for (h, group, _), (accuracy, seconds) in zip(tasks, results, strict=True):
+            for k, seed in enumerate(group):
+                _store_result("A", dict(base, hidden_layers=h, seed=seed),
+                              {"accuracy": accuracy[k], "seconds": np.array(seconds)}, fields)
+                acc[depths.index(h), seeds_t.index(seed)] = accuracy[k]
+                secs[depths.index(h), seeds_t.index(seed)] = seconds
     return AccuracyVsDepth(np.array(depths), np.array(seeds_t), acc, secs,
                            dict(base, hidden_layers=list(depths), seeds=list(seeds_t)))
+
+
+def _train_accuracy(d: MNIST, h: int, seeds: tuple[int, ...], base: dict[str, Any], *,
+                    report: Callable[[int], None]) -> tuple[np.ndarray, float]:
+    """Experiment A's runs of one depth side by side: accuracy (percent), shape
+    (len(seeds), epochs), and the wall time per run (the group's time / len(seeds))."""
+    n = base["n_train"]
+    t0 = time.perf_counter()
+    nets = [Network(sizes_for(h), seed=seed) for seed in seeds]
+    history = sgd_in_lockstep(
+        nets, d.train.x[:n], d.train.y[:n], epochs=base["epochs"],
+        mini_batch_size=base["mini_batch_size"], eta=base["eta"], lmbda=base["lmbda"],
+        evaluation_data=(d.validation.x, d.validation.y), dtype=base.get("dtype", "float64"),
+        on_epoch=lambda e: report(len(seeds)))
+    return 100.0 * history, (time.perf_counter() - t0) / len(seeds)
 
 
 # ----------------------------------------------------------------------------- B
@@ -490,7 +543,7 @@ def speeds_at_init(
     def run() -> dict[str, np.ndarray]:
         d = _load(data)
         x, y = d.train.x[:n_images], d.train.y[:n_images]
-        bar = _Progress(len(depths) * len(seeds_t), "B: speeds at init", progress)
+        bar = Progress(len(depths) * len(seeds_t), "B: speeds at init", progress)
         out = {}
         for h in depths:
             s = np.empty((len(seeds_t), h))
@@ -550,47 +603,66 @@ def speeds_during_training(
     hidden_layers: Sequence[int] = (2, 3, 4),
     seeds: Sequence[int] = (0, 1, 2, 3, 4),
     *,
-    epochs: int = 500,
-    n_images: int = 1000,
-    eta: float = 0.1,
-    lmbda: float = 5.0,
+    epochs: int | None = None,
+    n_images: int | None = None,
+    eta: float | None = None,
+    lmbda: float | None = None,
     data: MNIST | None = None,
     force: bool = False,
     progress: bool = True,
+    workers: int | None = None,
+    dtype: str = "float64",
 ) -> SpeedsDuringTraining:
     """Experiment C: hidden layers' speeds over full-batch gradient descent (record, then step).
 
     Uses the first ``n_images`` training images as the whole training set (n = n_images in the
-    weight decay). About a second per net and seed for 500 epochs (single-threaded BLAS).
-    The book shows one unseeded run; several seeds show what is typical.
+    weight decay). ``epochs``, ``n_images``, ``eta`` and ``lmbda`` default to the values in
+    :data:`EXPERIMENT_C` (the book's) when the function is called. The seeds of one depth train
+    side by side, the depths in parallel processes (``workers``, ``dtype`` as in
+    :func:`accuracy_vs_depth`). The book shows one unseeded run; several seeds show what is
+    typical.
 
     Introduced in ``02-vanishing-gradients``.
     """
     depths, seeds_t = _depths(hidden_layers), _seeds(seeds)
-    _check_run(data, "n_images", n_images, eta, lmbda, epochs, force, progress)
-    params = {"hidden_layers": list(depths), "seeds": list(seeds_t), "epochs": int(epochs),
-              "n_images": int(n_images), "eta": float(eta), "lmbda": float(lmbda),
-              "data": _data_token(data, n_images)}
+    check_workers(workers)  # before anything is loaded or trained
+    settings = {k: v if v is not None else EXPERIMENT_C[k] for k, v in (
+        ("epochs", epochs), ("n_images", n_images), ("eta", eta), ("lmbda", lmbda))}
+    n, _, _, _ = _check_run(data, "n_images", settings["n_images"], settings["eta"],
+                            settings["lmbda"], settings["epochs"], force, progress)
+    params: dict[str, Any] = {
+        "hidden_layers": list(depths), "seeds": list(seeds_t), "epochs": int(settings["epochs"]),
+        "n_images": n, "eta": float(settings["eta"]), "lmbda": float(settings["lmbda"]),
+        "data": _data_token(data, n)}
+    if _dtype(dtype) != "float64":
+        params["dtype"] = dtype
 
     def run() -> dict[str, np.ndarray]:
-        d = _load(data)
-        x, y = d.train.x[:n_images], d.train.y[:n_images]
-        bar = _Progress(len(depths) * len(seeds_t) * int(epochs), "C: speeds in training",
-                        progress)
-        out = {}
-        for h in depths:
-            s = np.empty((len(seeds_t), int(epochs), h))
-            for j, seed in enumerate(seeds_t):
-                net = Network(sizes_for(h), seed=seed)
-                s[j] = net.gradient_descent(x, y, epochs=epochs, eta=eta, lmbda=lmbda)
-                bar.update(int(epochs))
-            out[f"h{h}"] = s
-        bar.close()
-        return out
+        runs = [(h, seed) for h in depths for seed in seeds_t]
+        n_workers = workers_for(workers, len(depths), len(runs) * params["epochs"] * n)
+        tasks = [(h, seeds_t, params) for h in depths]
+        bar = Progress(len(runs) * params["epochs"], "C: speeds in training", progress,
+                       unit="epoch")
+        try:
+            results = run_groups(_train_speeds, data, tasks, n_workers, bar)
+        finally:
+            bar.close()
+        return {f"h{h}": s for h, s in zip(depths, results, strict=True)}
 
     res = _cached("C", params, run, force,
-                  {f"h{h}": _Field((len(seeds_t), int(epochs), h)) for h in depths})
+                  {f"h{h}": _Field((len(seeds_t), params["epochs"], h)) for h in depths})
     return SpeedsDuringTraining(np.array(seeds_t), {h: res[f"h{h}"] for h in depths}, params)
+
+
+def _train_speeds(d: MNIST, h: int, seeds: tuple[int, ...], params: dict[str, Any], *,
+                  report: Callable[[int], None]) -> np.ndarray:
+    """Experiment C's runs of one depth side by side: speeds (len(seeds), epochs, h)."""
+    n = params["n_images"]
+    nets = [Network(sizes_for(h), seed=seed) for seed in seeds]
+    return gradient_descent_in_lockstep(
+        nets, d.train.x[:n], d.train.y[:n], epochs=params["epochs"], eta=params["eta"],
+        lmbda=params["lmbda"], dtype=params.get("dtype", "float64"),
+        on_epoch=lambda e: report(len(seeds)))
 
 
 # ----------------------------------------------------------------------------- D

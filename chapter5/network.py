@@ -23,9 +23,11 @@ activations ``a``, index i holds layer l = i + 1, so ``a[0]`` is the input).
 
 Every random draw comes from a ``numpy.random.Generator`` seeded by the caller.
 
-Training runs in a vectorised, allocation-free kernel (``_Kernel``) that keeps each layer's
-weights and biases in one array ``[w^T; b]`` of shape (n_in + 1, n_out) so that one matrix
-product gives z (including + b) and one gives both dC/dw and the summed dC/db. The readable
+Training runs in a vectorised, allocation-free kernel (:mod:`chapter5._kernel`) that keeps each
+layer's weights and biases in one array ``[w^T; b]`` of shape (n_in + 1, n_out) so that one
+matrix product gives z (including + b) and one gives both dC/dw and the summed dC/db, and that
+trains several networks of one shape side by side (:mod:`chapter5.lockstep`) with the same
+numbers as one at a time. The readable
 :meth:`Network.gradients` computes the same numbers the textbook way; the tests check that they
 agree.
 """
@@ -35,13 +37,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from chapter5 import activations as act
 from chapter5._validate import finite_float, positive_int
+from chapter5.data import one_hot_labels
 
 #: Hidden-layer activations: name -> (sigma, sigma_prime) from :mod:`chapter5.activations`.
 ACTIVATIONS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
@@ -223,13 +225,13 @@ class Network:
         return new
 
     # ------------------------------------------------------------------ inputs
-    def _inputs(self, x: ArrayLike, name: str = "x") -> np.ndarray:
+    def _inputs(self, x: object, name: str = "x") -> np.ndarray:
         arr = np.asarray(x)
         if arr.ndim == 1:
             arr = arr[None, :]
         if arr.ndim != 2 or arr.shape[1] != self.sizes[0]:
             raise ValueError(f"{name} must have shape (n, {self.sizes[0]}) (one input per row); "
-                             f"got {np.shape(x)}")
+                             f"got {np.asarray(x).shape}")
         if not np.issubdtype(arr.dtype, np.floating) and not np.issubdtype(arr.dtype, np.integer):
             raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
         return arr
@@ -241,9 +243,7 @@ class Network:
         if arr.ndim == 1 and np.issubdtype(arr.dtype, np.integer):
             if arr.shape[0] != n or (arr.size and (arr.min() < 0 or arr.max() >= n_out)):
                 raise ValueError(f"{name}: {n} integer labels in 0..{n_out - 1} expected")
-            out = np.zeros((n, n_out))
-            out[np.arange(n), arr] = 1.0
-            return out
+            return one_hot_labels(arr, n_out)
         if arr.ndim == 1 and n == 1:
             arr = arr[None, :]
         if arr.shape != (n, n_out):
@@ -252,7 +252,7 @@ class Network:
         return np.asarray(arr, dtype=np.float64)
 
     # ------------------------------------------------------------------ the textbook way
-    def forward(self, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward(self, x: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Feed a batch forward; return ``(z, a)`` (see :class:`NetworkGradients` for indexing)."""
         a_l = np.asarray(self._inputs(x), dtype=np.float64)
         sigma = ACTIVATIONS[self.activation][0]
@@ -266,12 +266,12 @@ class Network:
             activations.append(a_l)
         return zs, activations
 
-    def feedforward(self, x: ArrayLike) -> np.ndarray:
+    def feedforward(self, x: object) -> np.ndarray:
         """Output activations a^L, shape (n, sizes[-1]) (or (sizes[-1],) for one input)."""
         out = self.forward(x)[1][-1]
-        return out[0] if np.ndim(x) == 1 else out
+        return out[0] if np.asarray(x).ndim == 1 else out
 
-    def gradients(self, x: ArrayLike, y: object) -> NetworkGradients:
+    def gradients(self, x: object, y: object) -> NetworkGradients:
         """Backpropagate a batch: per-input deltas and the mean gradients (no L2 term).
 
         Parameters
@@ -296,14 +296,14 @@ class Network:
         dC_dw = [d.T @ a_prev / n for d, a_prev in zip(deltas, activations[:-1], strict=True)]
         return NetworkGradients(z=zs, a=activations, delta=deltas, dC_db=dC_db, dC_dw=dC_dw)
 
-    def speeds(self, x: ArrayLike, y: object) -> np.ndarray:
+    def speeds(self, x: object, y: object) -> np.ndarray:
         """The book's speed of learning of each hidden layer, ||mean_x dC_x/db^l||, shape (L-2,).
 
         Introduced in ``02-vanishing-gradients``.
         """
         return self.gradients(x, y).speeds
 
-    def total_cost(self, x: ArrayLike, y: object, lmbda: float = 0.0, n: int | None = None
+    def total_cost(self, x: object, y: object, lmbda: float = 0.0, n: int | None = None
                    ) -> float:
         """Mean cost over the batch plus the L2 term (lmbda / 2n) sum w^2 (n defaults to the
         batch size). Cross-entropy is computed from z with log-sigmoids, so it stays finite."""
@@ -321,28 +321,11 @@ class Network:
         n_reg = m if n is None else positive_int("n", n)
         return data + 0.5 * lmbda / n_reg * sum(float(np.sum(w * w)) for w in self.weights)
 
-    def accuracy(self, x: ArrayLike, labels: object, *, chunk: int = 2000) -> float:
+    def accuracy(self, x: object, labels: object, *, chunk: int = 2000) -> float:
         """Fraction of inputs whose most active output neuron matches ``labels`` (ints, (n,))."""
         xs = self._inputs(x)
-        lab = np.asarray(labels)
-        if lab.shape != (xs.shape[0],) or not np.issubdtype(lab.dtype, np.integer):
-            raise ValueError(f"labels must be {xs.shape[0]} integer labels; got {lab.shape}")
-        hits = 0
-        for k in range(0, xs.shape[0], chunk):
-            hits += int(np.sum(np.argmax(self._output_z(xs[k:k + chunk]), axis=1)
-                               == lab[k:k + chunk]))
-        return hits / max(xs.shape[0], 1)
-
-    def _output_z(self, x: np.ndarray) -> np.ndarray:
-        """z^L for a chunk (the argmax of a^L equals that of z^L: sigma is increasing)."""
-        sigma = ACTIVATIONS[self.activation][0]
-        a_l = np.asarray(x, dtype=np.float64)
-        for i, p in enumerate(self._params):
-            z = a_l @ p[:-1] + p[-1]
-            if i == len(self._params) - 1:
-                return z
-            a_l = sigma(z)
-        raise AssertionError("unreachable")
+        lab = _labels(labels, xs.shape[0], "labels")
+        return _accuracy(self._params, self.activation, xs, lab, np.float64, chunk)
 
     # ------------------------------------------------------------------ training
     def sgd(
@@ -357,6 +340,7 @@ class Network:
         n: int | None = None,
         evaluation_data: tuple[np.ndarray, np.ndarray] | None = None,
         rng: SeedLike | None = None,
+        dtype: Dtype = "float64",
         progress: bool = False,
         desc: str | None = None,
     ) -> np.ndarray:
@@ -365,7 +349,7 @@ class Network:
         Parameters
         ----------
         x : array (n, sizes[0])
-            Training inputs (float32 or float64; mini-batches are computed in float64).
+            Training inputs (float32 or float64).
         y : int labels (n,) or targets (n, sizes[-1])
         epochs, mini_batch_size : int
             A final smaller mini-batch takes the rest when ``mini_batch_size`` does not divide n
@@ -378,6 +362,9 @@ class Network:
             Accuracy on it is measured after every epoch.
         rng : int or Generator, optional
             Shuffling source; default the network's own generator.
+        dtype : {"float64", "float32"}
+            Arithmetic of the training steps (and of the evaluation). The parameters are kept
+            in float64 either way; float32 is about twice as fast and rounds differently.
         progress : bool
             Show a tqdm progress bar over epochs (on stderr).
 
@@ -388,34 +375,13 @@ class Network:
 
         Introduced in ``02-vanishing-gradients``.
         """
-        xs = self._inputs(x)
-        n_data = xs.shape[0]
-        epochs = positive_int("epochs", epochs, minimum=0)
-        m = positive_int("mini_batch_size", mini_batch_size)
-        if m > n_data:
-            raise ValueError(f"mini_batch_size must be <= the number of inputs ({n_data}); got {m}")
-        eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
-        yT = np.ascontiguousarray(self._targets(y, n_data).T)
+        from chapter5.lockstep import sgd_in_lockstep  # it builds on this module
+
         gen = self.rng if rng is None else as_generator(rng, "rng")
-        if evaluation_data is not None:
-            ex, ey = evaluation_data
-            ex = self._inputs(ex, "evaluation_data[0]")
-        history = np.empty(epochs if evaluation_data is not None else 0)
-        n_full = n_data // m
-        kernel = _Kernel(self, m, eta, lmbda, n_reg, xs.dtype)
-        rest = n_data - n_full * m
-        tail = _Kernel(self, rest, eta, lmbda, n_reg, xs.dtype) if rest else None
-        bar = _epochs_bar(epochs, progress, desc)
-        for e in range(epochs):
-            perm = gen.permutation(n_data)
-            kernel.run_minibatches(xs, yT, perm[: n_full * m])
-            if tail is not None:
-                tail.run_minibatches(xs, yT, perm[n_full * m:])
-            if evaluation_data is not None:
-                history[e] = self.accuracy(ex, ey)
-            bar.update(1)
-        bar.close()
-        return history
+        return sgd_in_lockstep(
+            [self], x, y, epochs=epochs, mini_batch_size=mini_batch_size, eta=eta, lmbda=lmbda,
+            n=n, evaluation_data=evaluation_data, rngs=[gen], dtype=dtype, progress=progress,
+            desc=desc)[0]
 
     def gradient_descent(
         self,
@@ -426,6 +392,7 @@ class Network:
         eta: float,
         lmbda: float = 0.0,
         n: int | None = None,
+        dtype: Dtype = "float64",
         progress: bool = False,
         desc: str | None = None,
     ) -> np.ndarray:
@@ -434,6 +401,7 @@ class Network:
         Each epoch backpropagates the whole batch once; the mean bias gradients of that one
         pass are recorded as speeds (:attr:`NetworkGradients.speeds`) and used for the step,
         so epoch 0 holds the speeds at the initial parameters (the book's protocol C).
+        ``dtype`` as in :meth:`sgd`.
 
         Returns
         -------
@@ -442,16 +410,16 @@ class Network:
 
         Introduced in ``02-vanishing-gradients``.
         """
-        xs = self._inputs(x)
-        epochs = positive_int("epochs", epochs, minimum=0)
-        eta, lmbda, n_reg = _check_rates(eta, lmbda, xs.shape[0] if n is None else n)
-        yT = np.ascontiguousarray(self._targets(y, xs.shape[0]).T)
-        kernel = _Kernel(self, xs.shape[0], eta, lmbda, n_reg, np.float64, fixed_x=xs)
-        speeds = np.empty((epochs, len(self._params) - 1))
-        bar = _epochs_bar(epochs, progress, desc)
-        kernel.run_full_batch(yT, speeds, bar)
-        bar.close()
-        return speeds
+        from chapter5.lockstep import gradient_descent_in_lockstep  # it builds on this module
+
+        return gradient_descent_in_lockstep(
+            [self], x, y, epochs=epochs, eta=eta, lmbda=lmbda, n=n, dtype=dtype,
+            progress=progress, desc=desc)[0]
+
+
+Dtype = Literal["float64", "float32"]
+#: Arithmetic the training kernel offers (float64 is the default everywhere).
+DTYPES: tuple[str, ...] = ("float64", "float32")
 
 
 def _check_rates(eta: object, lmbda: object, n: object) -> tuple[float, float, int]:
@@ -464,154 +432,33 @@ def _check_rates(eta: object, lmbda: object, n: object) -> tuple[float, float, i
     return eta_f, lmbda_f, positive_int("n", n)
 
 
-class _NoBar:
-    def update(self, k: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _epochs_bar(epochs: int, progress: bool, desc: str | None) -> Any:
-    if not progress:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=epochs, desc=desc or "epochs", unit="epoch", leave=False)
+def _labels(labels: object, n: int, name: str) -> np.ndarray:
+    lab = np.asarray(labels)
+    if lab.shape != (n,) or not np.issubdtype(lab.dtype, np.integer):
+        raise ValueError(f"{name} must be {n} integer labels; got shape {lab.shape}")
+    return lab
 
 
-class _Kernel:
-    """Allocation-free training steps for a fixed batch size m.
+def _accuracy(params: Sequence[np.ndarray], activation: str, x: np.ndarray, labels: np.ndarray,
+              dtype: np.dtype | type = np.float64, chunk: int = 2000) -> float:
+    """Fraction of rows of x whose largest z^L is at ``labels`` (the argmax of a^L equals that
+    of z^L: sigma is increasing); ``params`` as the kernel stores one network."""
+    hits = 0
+    for k in range(0, x.shape[0], chunk):
+        z = _output_z(params, activation, x[k:k + chunk], dtype)
+        hits += int(np.sum(np.argmax(z, axis=1) == labels[k:k + chunk]))
+    return hits / max(x.shape[0], 1)
 
-    Layer i's parameters live in ``P[i] = [w^T ; b]`` (n_in + 1, n_out); its input activations
-    are columns in a buffer ``AT[i]`` (n_in + 1, m) whose last row is all ones. Then one product
-    ``P[i].T @ AT[i]`` gives z (with + b) and one product ``AT[i] @ delta.T`` gives dC/dw^T with
-    the summed dC/db as its last row. Deltas are kept multiplied by eta/m, so that product is
-    exactly the step. Every array an elementwise operation touches is contiguous (strided views
-    are several times slower for numpy), and with mini-batches of 10 the run time is dominated
-    by numpy's per-call overhead: buffers are made once, results go to ``out`` buffers, and no
-    call is made that the algebra does not need.
-    """
 
-    def __init__(self, net: Network, m: int, eta: float, lmbda: float, n: int,
-                 x_dtype: np.dtype | type, fixed_x: np.ndarray | None = None) -> None:
-        self.net = net
-        self.m = m
-        self.eta = eta
-        self.c = eta / m
-        self.decay = 1.0 - eta * lmbda / n
-        sizes = net.sizes
-        P = list(net._params)
-        if fixed_x is not None:
-            # Full batch: input pixels that are zero for every input (MNIST's blank border)
-            # add nothing to z and get no gradient; drop them from the products and only decay
-            # their weights. The arithmetic on the remaining pixels is unchanged.
-            self.active = np.flatnonzero(np.any(fixed_x != 0, axis=0))
-            self.inactive = np.setdiff1d(np.arange(sizes[0]), self.active)
-            P[0] = net._params[0][np.append(self.active, sizes[0])]
-            self.w0_inactive = net._params[0][self.inactive]
-            x_rows = np.ones((m, self.active.size + 1))
-            x_rows[:, :-1] = fixed_x[:, self.active]
-        else:
-            x_rows = np.ones((m, sizes[0] + 1))
-        # The first layer's inputs are gathered as rows; the products use the transpose view.
-        self.x_rows = x_rows
-        self.P = P
-        self.AT = [x_rows.T] + [np.ones((k + 1, m)) for k in sizes[1:-1]]
-        self.x_buf = np.empty((m, sizes[0]), dtype=x_dtype)
-        self.y_buf = np.empty((sizes[-1], m))
-        self.out = np.empty((sizes[-1], m))
-        self.Z = [np.empty((k, m)) for k in sizes[1:]]
-        self.D = [np.empty((k, m)) for k in sizes[1:]]
-        self.G = [np.empty(p.shape) for p in P]
-        self.kind = {"sigmoid": 0, "tanh": 1, "relu": 2}[net.activation]
-        self.quadratic = net.cost == "quadratic"
-        L = len(P)
-        # Per layer: (input a with ones row, [w^T; b]^T, z buffer, where a goes, activation)
-        self.fwd = [(self.AT[i], P[i].T, self.Z[i], self.AT[i + 1][:-1] if i < L - 1 else self.out,
-                     self.kind if i < L - 1 else 0) for i in range(L)]
-        # Per layer, output first: (delta, delta below, w^T, a below, temp, a with ones row,
-        #                           delta^T, G, w^T block of P, P)
-        self.bwd: list[tuple[Any, ...]] = [(self.D[i], self.D[i - 1] if i else None, P[i][:-1],
-                     self.AT[i][:-1] if i else None, self.Z[i - 1] if i else None,
-                     self.AT[i], self.D[i].T, self.G[i], P[i][:-1], P[i])
-                    for i in range(L - 1, -1, -1)]
-
-    def _step(self, y: np.ndarray) -> None:
-        """Forward, backward and update for the batch in ``AT[0]`` with targets ``y`` (n_out, m)."""
-        dot, exp, add, sub, mul = np.dot, np.exp, np.add, np.subtract, np.multiply
-        recip, neg = np.reciprocal, np.negative
-        c, decay, kind = self.c, self.decay, self.kind
-        for a, pT, z, a_next, k in self.fwd:
-            dot(pT, a, z)  # z = w a + b
-            if k == 0:  # sigma(z) = 1 / (1 + e^{-z}); e^{-z} = inf gives exactly 0
-                neg(z, z)
-                exp(z, z)
-                add(z, 1.0, z)
-                recip(z, a_next)
-            elif k == 1:
-                np.tanh(z, a_next)
-            else:
-                np.maximum(z, 0.0, out=a_next)
-        out = self.out
-        d = self.D[-1]
-        sub(out, y, d)  # cross-entropy: delta^L = a^L - y
-        if self.quadratic:  # quadratic: times sigma'(z^L) = a (1 - a)
-            t = self.Z[-1]
-            sub(1.0, out, t)
-            mul(t, out, t)
-            mul(d, t, d)
-        mul(d, c, d)  # from here on every delta carries the factor eta/m
-        for d, d_below, wT, a_below, t, a, dT, g, wT_block, p in self.bwd:
-            if d_below is not None:
-                dot(wT, d, d_below)  # (w^{l+1})^T delta^{l+1}
-                if kind == 0:  # sigma'(z) = a (1 - a)
-                    sub(1.0, a_below, t)
-                    mul(t, a_below, t)
-                elif kind == 1:  # tanh'(z) = 1 - a^2
-                    mul(a_below, a_below, t)
-                    sub(1.0, t, t)
-                else:  # relu'(z) = 1 where a > 0
-                    np.greater(a_below, 0.0, t)
-                mul(d_below, t, d_below)
-            dot(a, dT, g)  # (eta/m) [sum_x dC_x/dw^T ; sum_x dC_x/db]
-            if decay != 1.0:
-                mul(wT_block, decay, wT_block)  # w <- (1 - eta lmbda / n) w ...
-            sub(p, g, p)  # ... - (eta/m) sum_x dC_x/dw;  b <- b - (eta/m) sum_x dC_x/db
-
-    def run_minibatches(self, x: np.ndarray, yT: np.ndarray, order: np.ndarray) -> None:
-        """One pass over ``order`` (indices into the rows of x and columns of yT), m at a time."""
-        m = self.m
-        take, copyto = np.take, np.copyto
-        x_buf, y_buf = self.x_buf, self.y_buf
-        x_dest = self.x_rows[:, :-1]
-        step = self._step
-        with np.errstate(over="ignore"):
-            for k in range(0, order.shape[0] - m + 1, m):
-                idx = order[k:k + m]
-                take(x, idx, 0, x_buf)
-                copyto(x_dest, x_buf)
-                take(yT, idx, 1, y_buf)
-                step(y_buf)
-
-    def run_full_batch(self, yT: np.ndarray, speeds: np.ndarray, bar: object) -> None:
-        """Record the hidden layers' speeds, then step, ``len(speeds)`` times."""
-        bias_grads = [g[-1] for g in self.G[:-1]]
-        inv_eta = 1.0 / self.eta
-        dot, sqrt, mul = np.dot, np.sqrt, np.multiply
-        step = self._step
-        w_inactive, decay = self.w0_inactive, self.decay
-        with np.errstate(over="ignore"):
-            for e in range(speeds.shape[0]):
-                step(yT)
-                # G's last row is (eta/m) sum_x dC_x/db = eta * (mean gradient), from the very
-                # backpropagation pass the step used: record its norm / eta.
-                row = speeds[e]
-                for i, g in enumerate(bias_grads):
-                    row[i] = sqrt(dot(g, g)) * inv_eta
-                if decay != 1.0:
-                    mul(w_inactive, decay, w_inactive)
-                bar.update(1)  # type: ignore[attr-defined]
-        p0 = self.net._params[0]
-        p0[np.append(self.active, p0.shape[0] - 1)] = self.P[0]
-        p0[self.inactive] = w_inactive
+def _output_z(params: Sequence[np.ndarray], activation: str, x: np.ndarray,
+              dtype: np.dtype | type) -> np.ndarray:
+    """z^L for the rows of x."""
+    sigma = ACTIVATIONS[activation][0]
+    a_l = np.asarray(x, dtype=dtype)
+    last = len(params) - 1
+    for i, p in enumerate(params):
+        z = a_l @ p[:-1] + p[-1]
+        if i == last:
+            return z
+        a_l = sigma(z)
+    raise AssertionError("unreachable")
