@@ -244,3 +244,29 @@ def test_claims_escape_clause_in_training(mnist_1000: tuple[np.ndarray, np.ndarr
                 assert np.all(np.array(w1) < np.array(w0)) and np.all(end < start)
             else:
                 assert np.all(start < 0.5) and np.all(end < 0.5)
+
+
+def test_lab_widget_state_readouts_guess_gate_and_in_place_redraw() -> None:
+    from chapter5.viz.lab import Lab, readouts
+
+    x, y = synthetic(1000, seed=3)
+    w = Lab(x.astype(np.float32), y, preset="chapter 2 hidden, default init")
+    figures = [p.figure for p in w.panels]
+    r = readouts(w.state)
+    assert set(r) == {"speed1", "speed2", "saturated1", "saturated2", "ratio_init"}
+    assert w.train_button.disabled and w.state.needs_guess()
+    with pytest.raises(ValueError, match="make a guess"):
+        w.train(epochs=3)
+    with pytest.raises(ValueError, match="layer must be a hidden layer from 1 to 2"):
+        w.lock_guess(3, 10.0)
+    w.lock_guess(1, 10.0)
+    assert not w.train_button.disabled
+    w.train(epochs=6, chunk=3)
+    r = readouts(w.state)
+    assert r["epoch"] == "5" and r["guess"].startswith("layer 1 is slowest")
+    assert r["measured"].startswith("layer ")
+    w.controls["depth"].value = 3  # a control move: new config, history cleared, same figures
+    assert w.state.preset == "custom" and w.state.config.depth == 3 and not w.state.speeds
+    assert "speed3" in readouts(w.state)
+    assert [p.figure for p in w.panels] == figures
+    assert all(pic.value.startswith(b"\x89PNG") for pic in w.pictures)
