@@ -286,7 +286,7 @@ class TrainPanel:
         self.ax_s.set(xlabel="epoch (full-batch steps)", ylabel="speed ‖∂C/∂bˡ‖ (log)",
                       title="speed during training")
         self.ax_u.set(xlabel="epoch", ylabel="‖Δwˡ‖ / ‖wˡ‖ (log)",
-                      title="update-to-parameter ratio")
+                      title="update-to-parameter ratio (grey: output layer)")
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.17, top=0.9, wspace=0.3)
         apply_style(fig)
         self.blit = _Blit(fig, [*self.lines_s, *self.lines_u, self.line_out])
