@@ -210,12 +210,12 @@ assert np.all(speeds_zero[-1] > 0)
 #
 # The forward rule $\mathrm{Var}(z^{l+1}) \approx n\,v\,\mathbb{E}[(a^l)^2]$ says how to choose
 # $v$. For tanh near 0, $a \approx z$ and $\sigma' \approx 1$: $v = 1/n$ keeps the variance of $z$
-# the same from layer to layer, forwards and (by the backward rule) backwards. Glorot and Bengio
-# (2010) balance both directions with $v = 2/(n_{in} + n_{out})$, which is $1/n$ for equal widths;
+# the same from layer to layer, forwards and (by the backward rule) backwards.
+# [Glorot and Bengio (2010)](../references.md) balance both directions with $v = 2/(n_{in} + n_{out})$, which is $1/n$ for equal widths;
 # the lab draws the *normal* distribution with that variance (their paper uses the uniform
 # $U[\pm\sqrt{6/(n_{in}+n_{out})}]$, which has the same variance). For ReLU half the neurons are
-# off, $\mathbb{E}[a^2] = \mathrm{Var}(z)/2$ and $\mathbb{E}[\sigma'^2] = 1/2$, so $v = 2/n$ (He et
-# al. 2015) makes $n\,v\,\mathbb{E}[\sigma'^2] = 1$. Measured:
+# off, $\mathbb{E}[a^2] = \mathrm{Var}(z)/2$ and $\mathbb{E}[\sigma'^2] = 1/2$, so $v = 2/n$
+# ([He et al. (2015)](../references.md)) makes $n\,v\,\mathbb{E}[\sigma'^2] = 1$. Measured:
 
 # %%
 ahead = {"tanh, Xavier": over_seeds(depth=4, activation="tanh", init="xavier"),
