@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from chapter5._validate import finite_float, flag, int_list, positive_int
 from chapter5._pool import check_workers, groups, run_groups, workers_for
 from chapter5._progress import Progress
+from chapter5._validate import finite_float, flag, int_list, positive_int
 from chapter5.data import IDX_SHA256, MNIST, cache_root, load_mnist
 from chapter5.lockstep import gradient_descent_in_lockstep, sgd_in_lockstep
 from chapter5.network import DTYPES, Network

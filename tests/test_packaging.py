@@ -20,8 +20,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parents[1]
 MATH_MODULES = ["activations", "chain", "prevalence", "readout", "circuits", "network", "data",
-                "experiments", "identity", "obstacles", "explorer_readouts"]
-NOTEBOOK_NAME = re.compile(r"0[1-6]-[a-z0-9-]+")
+                "experiments", "identity", "obstacles", "explorer_readouts", "lab", "lockstep"]
+NOTEBOOK_NAME = re.compile(r"0[1-9]-[a-z0-9-]+")
 
 
 def _requirements() -> tuple[list[str], list[str]]:
