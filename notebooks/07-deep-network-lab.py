@@ -248,7 +248,7 @@ glue("shrink_relu", float(f"{shrink_ahead['ReLU, He']:.2g}"))
 # * Matching the weights' variance to the activation (Xavier for tanh, He for ReLU) puts the
 #   product of eq. (124) near balance at the start.
 #
-# ## Exercise
+# ## Exercises
 #
 # **Exercise 7.1.** Using the backward rule, predict the shrink per layer of a sigmoid net whose
 # weights have variance $16/n$ (four times the default standard deviation), then check it with
