@@ -63,8 +63,13 @@ def over_seeds(**config):
 # **Predict, then train.** Before the first training run of a preset, the lab asks which layer you
 # expect to learn slowest and by roughly how much; your guess stays in this kernel and is shown
 # beside the measured result. Train runs 200 epochs and can be stopped at any time.
+#
+# The lab runs in a Python kernel: on the website this cell shows nothing. Open the notebook in
+# JupyterLab (`make lab`) or on Binder to use it; the numbers below are computed the same way.
 
-# %%
+# %% tags=["remove-output"]
+# NBVAL_IGNORE_OUTPUT
+# widget view: model ids are random (and the kernel-free book cannot run it)
 explorer = Lab(x_1000, y_1000)
 display(explorer)
 

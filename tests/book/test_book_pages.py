@@ -32,13 +32,14 @@ IMAGES = """async () => {
 }"""
 
 
-def test_the_toc_lists_the_landing_page_six_notebooks_checking_and_references() -> None:
+def test_the_toc_lists_the_landing_page_seven_notebooks_checking_and_references() -> None:
     names = [p.removesuffix(".html") for p in PAGES]
     assert names[0] == "intro" and names[-2:] == ["checking", "references"]
     assert names[1:-2] == [
         "notebooks/01-deep-circuits", "notebooks/02-vanishing-gradients",
         "notebooks/03-chain-of-neurons", "notebooks/04-exploding-gradients",
         "notebooks/05-how-common-is-vanishing", "notebooks/06-many-neurons-other-obstacles",
+        "notebooks/07-deep-network-lab",
     ]
 
 
