@@ -279,14 +279,15 @@ class TrainPanel:
         self.line_out = self.ax_u.plot([], [], "s--", ms=3, color=PALETTE["grey"],
                                        label="output")[0]
         self.ax_u.axhline(UPDATE_RATIO_GUIDE, color=INK, ls=":", lw=1)
-        self.ax_u.text(0.99, UPDATE_RATIO_GUIDE, "1e-3", transform=self.ax_u.get_yaxis_transform(),
-                       ha="right", va="bottom", fontsize=8, color=INK)
+        self.ax_u.text(0.01, UPDATE_RATIO_GUIDE, "1e-3 guide",
+                       transform=self.ax_u.get_yaxis_transform(), ha="left", va="bottom",
+                       fontsize=8, color=INK)
         for ax in (self.ax_s, self.ax_u):
             ax.set_yscale("log")
         self.ax_s.set(xlabel="epoch (full-batch steps)", ylabel="speed ‖∂C/∂bˡ‖ (log)",
                       title="speed during training")
         self.ax_u.set(xlabel="epoch", ylabel="‖Δwˡ‖ / ‖wˡ‖ (log)",
-                      title="update-to-parameter ratio (grey: output layer)")
+                      title="update-to-parameter ratio")
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.17, top=0.9, wspace=0.3)
         apply_style(fig)
         self.blit = _Blit(fig, [*self.lines_s, *self.lines_u, self.line_out])
@@ -317,6 +318,8 @@ class TrainPanel:
             self.ax_u.set_xlim(-1, x_max + 1)
             self.ax_u.set_ylim(*lu)
             self.ax_s.legend(handles=self.lines_s[:depth], fontsize=7, frameon=False, ncol=2)
+            self.ax_u.legend(handles=[self.line_out], labels=["output layer"], fontsize=7,
+                             frameon=False, loc="upper right")
         return self.blit.png(key)
 
 
