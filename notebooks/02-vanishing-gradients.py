@@ -32,8 +32,10 @@
 # with words, an innocent-sounding explanation of that slowness: "maybe the early layers have
 # nothing left to learn".
 #
-# **Running time.** Experiment A trains 20 networks on 50,000 images. On our shared two-core
-# machine it took three to five minutes the first time, and the whole notebook five to seven.
+# **Running time.** Experiment A trains 20 networks on 50,000 images. The five seeds of one depth
+# train side by side and the depths run on both cores, with exactly the numbers of one run at a
+# time; on a two-core machine the whole notebook takes about four and a half minutes the first
+# time.
 # Every experiment caches its results on disk (under `~/.cache/chapter5/experiments`, or
 # `$CHAPTER5_CACHE_DIR`), so later runs read them back at once and the whole notebook takes well
 # under a minute. Cells that compute show a progress bar while they work; the cells after them
@@ -95,6 +97,22 @@ for h in (1, 2, 3, 4):
     print(f"{h} hidden layer{'s' if h > 1 else ' '}: {list(sizes_for(h))}")
 print("experiment A settings:", EXPERIMENT_A)
 print("experiment C settings:", EXPERIMENT_C)
+
+# %% [markdown]
+# Drawn to scale (with 5 neurons standing for 30 and 6 for the 784 inputs), the shallowest and the
+# deepest of these nets look like this. Every line is a weight; every hidden neuron also has a
+# bias, and the bias gradients of each hidden layer are what we shall measure.
+
+# %% tags=["hide-input"] mystnb={"image": {"alt": "Two network diagrams side by side, drawn to the same scale. Left, the shallow net: a grey input layer, one hidden layer (blue) and a black output layer, every neuron joined to every neuron of the next layer by thin grey lines. Right, the deep net: the same input and output layers with four hidden layers between them, coloured blue, orange, green and vermillion, the colours the hidden layers have in every figure of the book."}}
+from chapter5.viz.diagrams import net_diagram
+
+net_diagram({"shallow: one hidden layer": [6, 5, 3],
+             "deep: four hidden layers": [6, 5, 5, 5, 5, 3]})
+
+# %% [markdown]
+# *Figure 2.0 — The shallowest and the deepest net of this notebook, with fewer neurons drawn than
+# they have (784 inputs, 30 neurons per hidden layer, 10 outputs). Hidden layer $l$ has the same
+# colour here as in every figure of the book.*
 
 # %% [markdown]
 # ## 2.2 Experiment A: does depth help?
