@@ -26,6 +26,7 @@ from chapter5.network import (
     _check_rates,
     _check_run,
     _choice,
+    _finite,
     _labels,
     as_generator,
 )
@@ -55,7 +56,7 @@ def _check_evaluation_data(net: Network, evaluation_data: object
             or not isinstance(evaluation_data, Sequence) or len(evaluation_data) != 2:
         raise TypeError("evaluation_data must be None or a pair (inputs, int labels); "
                         f"got {evaluation_data!r:.80}")
-    ex = net._inputs(evaluation_data[0], "evaluation_data[0]")
+    ex = _finite("evaluation_data[0]", net._inputs(evaluation_data[0], "evaluation_data[0]"))
     return ex, _labels(evaluation_data[1], ex.shape[0], "evaluation_data[1]")
 
 
@@ -130,7 +131,7 @@ def sgd_in_lockstep(
     Introduced in ``02-vanishing-gradients``.
     """
     net = _check_nets(nets)
-    xs = net._inputs(x)
+    xs = _finite("x", net._inputs(x))
     n_data = xs.shape[0]
     epochs, progress, desc = _check_run(epochs, progress, desc)
     on_epoch = optional_callable("on_epoch", on_epoch)
@@ -146,7 +147,7 @@ def sgd_in_lockstep(
         raise ValueError(f"rngs must list one seed or Generator per network ({len(nets)})")
     evaluation = _check_evaluation_data(net, evaluation_data)
     stack = _Stack(nets, dtype)
-    y_rows = net._targets(y, n_data).astype(stack.dtype)
+    y_rows = _finite("y", net._targets(y, n_data)).astype(stack.dtype)
     decay = 1.0 - eta * lmbda / n_reg
     quadratic = net.cost == "quadratic"
     n_full = n_data // m
@@ -201,13 +202,14 @@ def gradient_descent_in_lockstep(
     Introduced in ``02-vanishing-gradients``.
     """
     net = _check_nets(nets)
-    xs = net._inputs(x)
+    xs = _finite("x", net._inputs(x))
     m, n_in = xs.shape
     epochs, progress, desc = _check_run(epochs, progress, desc)
     on_epoch = optional_callable("on_epoch", on_epoch)
     eta, lmbda, n_reg = _check_rates(eta, lmbda, m if n is None else n)
     stack = _Stack(nets, dtype)
-    y_view = net._targets(y, m).astype(stack.dtype).T  # (n_out, m), the same for every seed
+    # (n_out, m), the same for every seed
+    y_view = _finite("y", net._targets(y, m)).astype(stack.dtype).T
     # Input pixels that are zero for every input (MNIST's blank border) add nothing to z and
     # get no gradient: drop them from the products and only decay their weights. The
     # arithmetic on the remaining pixels is unchanged.

@@ -477,6 +477,14 @@ def _real(name: str, value: object) -> np.ndarray:
     return arr
 
 
+def _finite(name: str, arr: np.ndarray) -> np.ndarray:
+    """``arr`` itself if it holds no NaN or infinity (training on one would spread NaN through
+    every weight), else a ValueError naming ``name``. One pass over the data, once per call."""
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity)")
+    return arr
+
+
 def _lmbda(lmbda: object) -> float:
     lmbda_f = finite_float("lmbda", lmbda)
     if not 0.0 <= lmbda_f <= MAX_LMBDA:

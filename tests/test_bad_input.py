@@ -817,6 +817,14 @@ def test_network_bad_training_input_changes_nothing() -> None:
         net.sgd(x, y, epochs=1, mini_batch_size=2, eta=0.1, evaluation_data=(x,))
     with pytest.raises(ValueError, match="lmbda"):
         net.gradient_descent(x, y, epochs=1, eta=0.1, lmbda=1e308)
+    x_nan = x.copy()
+    x_nan[2, 1] = np.nan
+    with pytest.raises(ValueError, match="x must hold finite numbers"):
+        net.sgd(x_nan, y, epochs=1, mini_batch_size=2, eta=0.1)
+    with pytest.raises(ValueError, match="y must hold finite numbers"):
+        net.gradient_descent(x, np.full((6, 2), np.inf), epochs=1, eta=0.1)
+    with pytest.raises(ValueError, match=r"evaluation_data\[0\] must hold finite numbers"):
+        net.sgd(x, y, epochs=1, mini_batch_size=2, eta=0.1, evaluation_data=(x_nan, y))
     good = _net()
     with pytest.raises(ValueError, match="weights"):
         net.set_parameters(good.weights[:1] + [np.zeros((9, 9))], good.biases)
