@@ -119,6 +119,8 @@ def sgd_in_lockstep(
         One shuffling source per network; default each network's own generator.
     on_epoch : callable, optional
         Called with the epoch index after every epoch (after the evaluation).
+        Every argument is checked before the first step: a bad one raises ValueError or
+        TypeError naming it and leaves the networks untouched.
     x, y, epochs, mini_batch_size, eta, lmbda, n, evaluation_data, dtype, progress, desc
         As in :meth:`Network.sgd`.
 
@@ -141,7 +143,8 @@ def sgd_in_lockstep(
     eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
     if rngs is None:
         gens = [each.rng for each in nets]
-    elif isinstance(rngs, Sequence) and len(rngs) == len(nets):
+    elif isinstance(rngs, Sequence) and not isinstance(rngs, (str, bytes)) \
+            and len(rngs) == len(nets):
         gens = [as_generator(r, "rngs[i]") for r in rngs]
     else:
         raise ValueError(f"rngs must list one seed or Generator per network ({len(nets)})")
