@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -130,3 +130,17 @@ def int_list(name: str, value: object, *, minimum: int = 0, maximum: int | None 
             raise ValueError(f"{name} must hold numbers >= {minimum}{top}; {name}[{i}] is {n}")
         out.append(n)
     return tuple(out)
+
+
+def optional_text(name: str, value: object) -> str | None:
+    """Return ``value`` if it is None or a string (a label, a title), else raise TypeError."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None; got {_short(value)}")
+    return value
+
+
+def optional_callable(name: str, value: object) -> Callable[..., Any] | None:
+    """Return ``value`` if it is None or callable (a hook), else raise TypeError."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a function or None; got {_short(value)}")
+    return value

@@ -16,7 +16,7 @@ import numpy as np
 
 from chapter5._kernel import Kernel
 from chapter5._progress import Progress
-from chapter5._validate import positive_int
+from chapter5._validate import optional_callable, positive_int
 from chapter5.network import (
     DTYPES,
     Dtype,
@@ -24,7 +24,9 @@ from chapter5.network import (
     SeedLike,
     _accuracy,
     _check_rates,
+    _check_run,
     _choice,
+    _finite,
     _labels,
     as_generator,
 )
@@ -44,6 +46,18 @@ def _check_nets(nets: Sequence[Network]) -> Network:
     if len({id(net) for net in nets}) != len(nets):
         raise ValueError("nets must be distinct networks (the same one is listed twice)")
     return first
+
+
+def _check_evaluation_data(net: Network, evaluation_data: object
+                           ) -> tuple[np.ndarray, np.ndarray] | None:
+    if evaluation_data is None:
+        return None
+    if isinstance(evaluation_data, (str, bytes, np.ndarray)) \
+            or not isinstance(evaluation_data, Sequence) or len(evaluation_data) != 2:
+        raise TypeError("evaluation_data must be None or a pair (inputs, int labels); "
+                        f"got {evaluation_data!r:.80}")
+    ex = _finite("evaluation_data[0]", net._inputs(evaluation_data[0], "evaluation_data[0]"))
+    return ex, _labels(evaluation_data[1], ex.shape[0], "evaluation_data[1]")
 
 
 class _Stack:
@@ -105,6 +119,8 @@ def sgd_in_lockstep(
         One shuffling source per network; default each network's own generator.
     on_epoch : callable, optional
         Called with the epoch index after every epoch (after the evaluation).
+        Every argument is checked before the first step: a bad one raises ValueError or
+        TypeError naming it and leaves the networks untouched.
     x, y, epochs, mini_batch_size, eta, lmbda, n, evaluation_data, dtype, progress, desc
         As in :meth:`Network.sgd`.
 
@@ -117,33 +133,32 @@ def sgd_in_lockstep(
     Introduced in ``02-vanishing-gradients``.
     """
     net = _check_nets(nets)
-    xs = net._inputs(x)
+    xs = _finite("x", net._inputs(x))
     n_data = xs.shape[0]
-    epochs = positive_int("epochs", epochs, minimum=0)
+    epochs, progress, desc = _check_run(epochs, progress, desc)
+    on_epoch = optional_callable("on_epoch", on_epoch)
     m = positive_int("mini_batch_size", mini_batch_size)
     if m > n_data:
         raise ValueError(f"mini_batch_size must be <= the number of inputs ({n_data}); got {m}")
     eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
     if rngs is None:
         gens = [each.rng for each in nets]
-    elif isinstance(rngs, Sequence) and len(rngs) == len(nets):
+    elif isinstance(rngs, Sequence) and not isinstance(rngs, (str, bytes)) \
+            and len(rngs) == len(nets):
         gens = [as_generator(r, "rngs[i]") for r in rngs]
     else:
         raise ValueError(f"rngs must list one seed or Generator per network ({len(nets)})")
-    if evaluation_data is not None:
-        ex, ey = evaluation_data
-        ex = net._inputs(ex, "evaluation_data[0]")
-        ey = _labels(ey, ex.shape[0], "evaluation_data[1]")
+    evaluation = _check_evaluation_data(net, evaluation_data)
     stack = _Stack(nets, dtype)
-    y_rows = net._targets(y, n_data).astype(stack.dtype)
+    y_rows = _finite("y", net._targets(y, n_data)).astype(stack.dtype)
     decay = 1.0 - eta * lmbda / n_reg
     quadratic = net.cost == "quadratic"
     n_full = n_data // m
     rest = n_data - n_full * m
     kernel = Kernel(stack.params, m, net.activation, quadratic, eta, decay)
     tail = Kernel(stack.params, rest, net.activation, quadratic, eta, decay) if rest else None
-    history = np.empty((len(nets), epochs if evaluation_data is not None else 0))
-    bar = Progress(epochs, desc or "epochs", progress, unit="epoch")
+    history = np.empty((len(nets), epochs if evaluation is not None else 0))
+    bar = Progress(epochs, desc, progress, unit="epoch")
     try:
         for e in range(epochs):
             perms = np.stack([g.permutation(n_data) for g in gens], axis=1)  # (n, S)
@@ -151,7 +166,8 @@ def sgd_in_lockstep(
                                    .transpose(0, 2, 1))
             if tail is not None:
                 tail.run_minibatches(xs, y_rows, perms[n_full * m:].T[None])
-            if evaluation_data is not None:
+            if evaluation is not None:
+                ex, ey = evaluation
                 for s in range(len(nets)):
                     history[s, e] = _accuracy(stack.of(s), net.activation, ex, ey, stack.dtype)
             bar.update(1)
@@ -189,12 +205,14 @@ def gradient_descent_in_lockstep(
     Introduced in ``02-vanishing-gradients``.
     """
     net = _check_nets(nets)
-    xs = net._inputs(x)
+    xs = _finite("x", net._inputs(x))
     m, n_in = xs.shape
-    epochs = positive_int("epochs", epochs, minimum=0)
+    epochs, progress, desc = _check_run(epochs, progress, desc)
+    on_epoch = optional_callable("on_epoch", on_epoch)
     eta, lmbda, n_reg = _check_rates(eta, lmbda, m if n is None else n)
     stack = _Stack(nets, dtype)
-    y_view = net._targets(y, m).astype(stack.dtype).T  # (n_out, m), the same for every seed
+    # (n_out, m), the same for every seed
+    y_view = _finite("y", net._targets(y, m)).astype(stack.dtype).T
     # Input pixels that are zero for every input (MNIST's blank border) add nothing to z and
     # get no gradient: drop them from the products and only decay their weights. The
     # arithmetic on the remaining pixels is unchanged.
@@ -209,7 +227,7 @@ def gradient_descent_in_lockstep(
     kernel = Kernel(params, m, net.activation, net.cost == "quadratic", eta, decay,
                     x_rows=x_rows)
     speeds = np.empty((len(nets), epochs, len(params) - 1))
-    bar = Progress(epochs, desc or "epochs", progress, unit="epoch")
+    bar = Progress(epochs, desc, progress, unit="epoch")
     multiply = np.multiply
     try:
         with np.errstate(over="ignore"):

@@ -42,7 +42,14 @@ from typing import Literal
 import numpy as np
 
 from chapter5 import activations as act
-from chapter5._validate import finite_float, positive_int
+from chapter5._validate import (
+    _short,
+    finite_float,
+    flag,
+    optional_text,
+    positive_int,
+    real_array,
+)
 from chapter5.data import one_hot_labels
 
 #: Hidden-layer activations: name -> (sigma, sigma_prime) from :mod:`chapter5.activations`.
@@ -58,12 +65,23 @@ COSTS: tuple[str, ...] = ("cross_entropy", "quadratic")
 
 SeedLike = int | np.random.Generator
 
+#: Training limits, the same as :mod:`chapter5.experiments` uses (a test checks they agree):
+#: a learning rate in (0, MAX_ETA], an L2 parameter in [0, MAX_LMBDA], at most MAX_EPOCHS
+#: epochs per call. Larger values only ever produce NaN or an hour-long run.
+MAX_ETA = 100.0
+MAX_LMBDA = 1e4
+MAX_EPOCHS = 10_000
+
 
 def as_generator(seed: SeedLike, name: str = "seed") -> np.random.Generator:
     """Return ``seed`` as a Generator (an int seeds ``numpy.random.default_rng``).
 
+    ``name`` (a string) is the parameter named in the error message for a bad ``seed``.
+
     Introduced in ``02-vanishing-gradients``.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string (the parameter to name in errors); got {name!r}")
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) < 0:
@@ -200,18 +218,30 @@ class Network:
         return [p[-1] for p in self._params]
 
     def set_parameters(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
-        """Overwrite every w^l and b^l (shapes as :attr:`weights` and :attr:`biases`)."""
-        if len(weights) != len(self._params) or len(biases) != len(self._params):
-            raise ValueError(f"weights and biases must each list {len(self._params)} layers")
-        for i, (p, w, b) in enumerate(zip(self._params, weights, biases, strict=True)):
-            w = np.asarray(w, dtype=np.float64)
-            b = np.asarray(b, dtype=np.float64)
+        """Overwrite every w^l and b^l (shapes as :attr:`weights` and :attr:`biases`).
+
+        Nothing is changed unless every array has the right shape and is finite.
+        """
+        layers = len(self._params)
+        for name, value in (("weights", weights), ("biases", biases)):
+            if isinstance(value, (str, bytes, np.ndarray)) or not isinstance(value, Sequence):
+                raise TypeError(f"{name} must be a list of {layers} arrays, one per layer; "
+                                f"got {_short(value)}")
+            if len(value) != layers:
+                raise ValueError(f"{name} must list {layers} arrays, one per layer; "
+                                 f"got {len(value)}")
+        new = []
+        for i, (p, w_i, b_i) in enumerate(zip(self._params, weights, biases, strict=True)):
+            w = real_array(f"weights[{i}]", w_i)
+            b = real_array(f"biases[{i}]", b_i)
             if w.shape != (p.shape[1], p.shape[0] - 1) or b.shape != (p.shape[1],):
                 raise ValueError(f"weights[{i}] must have shape {(p.shape[1], p.shape[0] - 1)} "
                                  f"and biases[{i}] shape {(p.shape[1],)}; got {w.shape}, "
                                  f"{b.shape}")
             if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
                 raise ValueError(f"weights[{i}] and biases[{i}] must be finite")
+            new.append((w, b))
+        for p, (w, b) in zip(self._params, new, strict=True):
             p[:-1] = w.T
             p[-1] = b
 
@@ -226,19 +256,18 @@ class Network:
 
     # ------------------------------------------------------------------ inputs
     def _inputs(self, x: object, name: str = "x") -> np.ndarray:
-        arr = np.asarray(x)
+        arr = _real(name, x)
+        given = arr.shape
         if arr.ndim == 1:
             arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != self.sizes[0]:
-            raise ValueError(f"{name} must have shape (n, {self.sizes[0]}) (one input per row); "
-                             f"got {np.asarray(x).shape}")
-        if not np.issubdtype(arr.dtype, np.floating) and not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+        if arr.ndim != 2 or arr.shape[1] != self.sizes[0] or arr.shape[0] == 0:
+            raise ValueError(f"{name} must have shape (n, {self.sizes[0]}) with n >= 1 (one "
+                             f"input per row); got shape {given}")
         return arr
 
     def _targets(self, y: object, n: int, name: str = "y") -> np.ndarray:
         """Int labels (n,) or target rows (n, n_out) -> float64 (n, n_out)."""
-        arr = np.asarray(y)
+        arr = _real(name, y)
         n_out = self.sizes[-1]
         if arr.ndim == 1 and np.issubdtype(arr.dtype, np.integer):
             if arr.shape[0] != n or (arr.size and (arr.min() < 0 or arr.max() >= n_out)):
@@ -306,8 +335,11 @@ class Network:
     def total_cost(self, x: object, y: object, lmbda: float = 0.0, n: int | None = None
                    ) -> float:
         """Mean cost over the batch plus the L2 term (lmbda / 2n) sum w^2 (n defaults to the
-        batch size). Cross-entropy is computed from z with log-sigmoids, so it stays finite."""
-        lmbda = finite_float("lmbda", lmbda)
+        batch size). Cross-entropy is computed from z with log-sigmoids, so it stays finite.
+
+        ``lmbda`` lies in [0, MAX_LMBDA]; ``n`` is a whole number >= 1."""
+        lmbda = _lmbda(lmbda)
+        n_reg_given = None if n is None else positive_int("n", n)
         zs, activations = self.forward(x)
         m = activations[0].shape[0]
         y_arr = self._targets(y, m)
@@ -318,11 +350,15 @@ class Network:
             data = float(c.sum() / m)
         else:
             data = float(0.5 * np.sum((activations[-1] - y_arr) ** 2) / m)
-        n_reg = m if n is None else positive_int("n", n)
+        n_reg = m if n_reg_given is None else n_reg_given
         return data + 0.5 * lmbda / n_reg * sum(float(np.sum(w * w)) for w in self.weights)
 
     def accuracy(self, x: object, labels: object, *, chunk: int = 2000) -> float:
-        """Fraction of inputs whose most active output neuron matches ``labels`` (ints, (n,))."""
+        """Fraction of inputs whose most active output neuron matches ``labels`` (ints, (n,)).
+
+        ``chunk`` inputs (a whole number >= 1) are fed forward at a time; the result does not
+        depend on it."""
+        chunk = positive_int("chunk", chunk)
         xs = self._inputs(x)
         lab = _labels(labels, xs.shape[0], "labels")
         return _accuracy(self._params, self.activation, xs, lab, np.float64, chunk)
@@ -352,12 +388,15 @@ class Network:
             Training inputs (float32 or float64).
         y : int labels (n,) or targets (n, sizes[-1])
         epochs, mini_batch_size : int
-            A final smaller mini-batch takes the rest when ``mini_batch_size`` does not divide n
-            (its update uses its own size m, as the book's code does).
+            0 <= epochs <= MAX_EPOCHS (0 trains nothing and returns an empty history);
+            1 <= mini_batch_size <= n. A final smaller mini-batch takes the rest when
+            ``mini_batch_size`` does not divide n (its update uses its own size m, as the book's
+            code does).
         eta, lmbda : float
-            Learning rate > 0 and L2 parameter >= 0.
+            Learning rate in (0, MAX_ETA] and L2 parameter in [0, MAX_LMBDA].
         n : int, optional
-            The n in the weight-decay factor (1 - eta lmbda / n); default ``len(x)``.
+            The n in the weight-decay factor (1 - eta lmbda / n), any whole number >= 1;
+            default ``len(x)``.
         evaluation_data : (inputs, int labels), optional
             Accuracy on it is measured after every epoch.
         rng : int or Generator, optional
@@ -367,6 +406,8 @@ class Network:
             in float64 either way; float32 is about twice as fast and rounds differently.
         progress : bool
             Show a tqdm progress bar over epochs (on stderr).
+        desc : str, optional
+            The bar's label (default "epochs").
 
         Returns
         -------
@@ -422,14 +463,46 @@ Dtype = Literal["float64", "float32"]
 DTYPES: tuple[str, ...] = ("float64", "float32")
 
 
+def _real(name: str, value: object) -> np.ndarray:
+    """``value`` as an array of real numbers (its own dtype), or a TypeError naming ``name``."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        raise TypeError(f"{name} must be an array of real numbers; got {_short(value)}")
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of real numbers; got {_short(value)}") from exc
+    if arr.dtype == np.bool_ or not (np.issubdtype(arr.dtype, np.floating)
+                                     or np.issubdtype(arr.dtype, np.integer)):
+        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+    return arr
+
+
+def _finite(name: str, arr: np.ndarray) -> np.ndarray:
+    """``arr`` itself if it holds no NaN or infinity (training on one would spread NaN through
+    every weight), else a ValueError naming ``name``. One pass over the data, once per call."""
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity)")
+    return arr
+
+
+def _lmbda(lmbda: object) -> float:
+    lmbda_f = finite_float("lmbda", lmbda)
+    if not 0.0 <= lmbda_f <= MAX_LMBDA:
+        raise ValueError(f"lmbda must be >= 0 and <= {MAX_LMBDA:g}; got {lmbda_f!r}")
+    return lmbda_f
+
+
 def _check_rates(eta: object, lmbda: object, n: object) -> tuple[float, float, int]:
     eta_f = finite_float("eta", eta)
-    if eta_f <= 0:
-        raise ValueError(f"eta must be > 0; got {eta_f}")
-    lmbda_f = finite_float("lmbda", lmbda)
-    if lmbda_f < 0:
-        raise ValueError(f"lmbda must be >= 0; got {lmbda_f}")
-    return eta_f, lmbda_f, positive_int("n", n)
+    if not 0.0 < eta_f <= MAX_ETA:
+        raise ValueError(f"eta must be > 0 and <= {MAX_ETA:g}; got {eta_f!r}")
+    return eta_f, _lmbda(lmbda), positive_int("n", n)
+
+
+def _check_run(epochs: object, progress: object, desc: object) -> tuple[int, bool, str]:
+    """The arguments every training call shares: epochs, progress and the bar's label."""
+    return (positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCHS),
+            flag("progress", progress), optional_text("desc", desc) or "epochs")
 
 
 def _labels(labels: object, n: int, name: str) -> np.ndarray:

@@ -323,19 +323,32 @@ CASES: dict[str, Case] = {
     "chapter5.network.Network.speeds": Case(self=_net, args={"x": _x, "y": _y}),
     "chapter5.network.Network.total_cost": Case(self=_net, args={"x": _x, "y": _y},
                                                 ok={"lmbda": {"zero", "fraction"},
-                                                    "n": {"None"}}),
+                                                    "n": {"None", "huge"}}),
     "chapter5.network.Network.accuracy": Case(self=_net, args={"x": _x, "labels": _y},
                                               ok={"chunk": {"huge"}}),
     "chapter5.network.Network.sgd": Case(self=_net, args={"x": _x, "y": _y, "epochs": 1,
                                                           "mini_batch_size": 2, "eta": 0.1},
-                                         ok={"lmbda": {"zero", "fraction"}, "n": {"None"},
+                                         ok={"lmbda": {"zero", "fraction"}, "n": {"None", "huge"},
                                              "evaluation_data": {"None"}, "rng": {"None",
-                                                                                  "zero"},
-                                             "desc": {"None"} | STRINGS, "eta": {"fraction"}}),
+                                                                                  "zero",
+                                                                                  "huge"},
+                                             "desc": {"None"} | STRINGS, "eta": {"fraction"},
+                                             "epochs": {"zero"}}),
     "chapter5.network.Network.gradient_descent": Case(
         self=_net, args={"x": _x, "y": _y, "epochs": 2, "eta": 0.1},
-        ok={"lmbda": {"zero", "fraction"}, "n": {"None"}, "desc": {"None"} | STRINGS,
-            "eta": {"fraction"}}),
+        ok={"lmbda": {"zero", "fraction"}, "n": {"None", "huge"}, "desc": {"None"} | STRINGS,
+            "eta": {"fraction"}, "epochs": {"zero"}}),
+    # lockstep (zero epochs trains nothing: an empty history; n is any whole number >= 1)
+    "chapter5.lockstep.sgd_in_lockstep": Case(
+        args={"nets": lambda: [_net(), _net()], "x": _x, "y": _y, "epochs": 1,
+              "mini_batch_size": 2, "eta": 0.1, "evaluation_data": lambda: _xy(4)},
+        ok={"lmbda": {"zero", "fraction"}, "n": {"None", "huge"}, "evaluation_data": {"None"},
+            "rngs": {"None"}, "desc": {"None"} | STRINGS, "eta": {"fraction"},
+            "epochs": {"zero"}, "on_epoch": {"None"}}),
+    "chapter5.lockstep.gradient_descent_in_lockstep": Case(
+        args={"nets": lambda: [_net(), _net()], "x": _x, "y": _y, "epochs": 2, "eta": 0.1},
+        ok={"lmbda": {"zero", "fraction"}, "n": {"None", "huge"}, "desc": {"None"} | STRINGS,
+            "eta": {"fraction"}, "epochs": {"zero"}, "on_epoch": {"None"}}),
     # data
     "chapter5.data.one_hot_labels": Case(args={"labels": [0, 2, 1], "n_classes": 3},
                                          ok={"labels": {"empty list"}}),
@@ -478,10 +491,9 @@ CONSTRUCTED_BY_THE_LIBRARY = {
 }
 
 #: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
-#: chapter5/network.py, chapter5/viz/*): they are found and fed like the rest, but a failure
+#: chapter5/viz/*): they are found and fed like the rest, but a failure
 #: there is expected until their owners' branches are merged. The integrator empties this list
 #: after merging (a name listed here that passes makes the test fail, so it cannot go stale).
-NET = "chapter5/network.py is being rewritten by the speed engineer"
 DATA = "chapter5/data.py belongs to the data engineer"
 DATA_NO_CASE = (DATA + "; a valid call needs the MNIST files or the network, so it has no case "
                 "yet (an offline one: tiny IDX files with their checksums)")
@@ -491,12 +503,6 @@ KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
     "chapter5.data.load_mnist": DATA_NO_CASE,
     "chapter5.data.locate_mnist": DATA_NO_CASE,
     "chapter5.data.one_hot_labels": DATA,
-    "chapter5.network.Network.accuracy": NET,
-    "chapter5.network.Network.gradient_descent": NET,
-    "chapter5.network.Network.set_parameters": NET,
-    "chapter5.network.Network.sgd": NET,
-    "chapter5.network.Network.total_cost": NET,
-    "chapter5.network.as_generator": NET,
     "chapter5.viz.chain.ChainExplorer": VIZ,
     "chapter5.viz.chain.ChainExplorer.apply_preset": VIZ,
     "chapter5.viz.chain.ChainExplorer.time_update": VIZ,
@@ -794,6 +800,37 @@ def test_every_callable_with_parameters_has_a_case() -> None:
     for case in CASES.values():
         for labels in case.ok.values():
             assert labels <= LABELS
+
+
+def test_network_training_limits_are_the_experiments_limits() -> None:
+    from chapter5 import experiments, network
+    assert (network.MAX_ETA, network.MAX_LMBDA, network.MAX_EPOCHS) == (
+        experiments.MAX_ETA, experiments.MAX_LMBDA, experiments.MAX_EPOCHS)
+
+
+def test_network_bad_training_input_changes_nothing() -> None:
+    net = _net()
+    before = [p.copy() for p in net.weights + net.biases]
+    state = net.rng.bit_generator.state
+    x, y = _xy()
+    with pytest.raises(TypeError, match="evaluation_data"):
+        net.sgd(x, y, epochs=1, mini_batch_size=2, eta=0.1, evaluation_data=(x,))
+    with pytest.raises(ValueError, match="lmbda"):
+        net.gradient_descent(x, y, epochs=1, eta=0.1, lmbda=1e308)
+    x_nan = x.copy()
+    x_nan[2, 1] = np.nan
+    with pytest.raises(ValueError, match="x must hold finite numbers"):
+        net.sgd(x_nan, y, epochs=1, mini_batch_size=2, eta=0.1)
+    with pytest.raises(ValueError, match="y must hold finite numbers"):
+        net.gradient_descent(x, np.full((6, 2), np.inf), epochs=1, eta=0.1)
+    with pytest.raises(ValueError, match=r"evaluation_data\[0\] must hold finite numbers"):
+        net.sgd(x, y, epochs=1, mini_batch_size=2, eta=0.1, evaluation_data=(x_nan, y))
+    good = _net()
+    with pytest.raises(ValueError, match="weights"):
+        net.set_parameters(good.weights[:1] + [np.zeros((9, 9))], good.biases)
+    for p, q in zip(net.weights + net.biases, before, strict=True):
+        np.testing.assert_array_equal(p, q)
+    assert net.rng.bit_generator.state == state
 
 
 @pytest.mark.parametrize("qual", sorted(q for q in FOUND if needs_case(q)))
