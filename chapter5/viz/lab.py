@@ -360,9 +360,11 @@ class Lab:
             "seed": widgets.BoundedIntText(c.seed, min=0, max=2**31 - 1, description="seed"),
         }
         self.guess_layer = widgets.Dropdown(options=list(range(1, c.depth + 1)), value=1,
-                                            description="slowest layer")
+                                            description="slowest layer",
+                                            style={"description_width": "initial"})
         self.guess_factor = widgets.Dropdown(options=[(f"{f:g}×", f) for f in GUESS_FACTORS],
-                                             value=10.0, description="slower by")
+                                             value=10.0, description="slower by",
+                                             style={"description_width": "initial"})
         self.guess_button = widgets.Button(description="Lock in my guess")
         self.train_button = widgets.Button(description="Train", button_style="success")
         self.stop_button = widgets.Button(description="Stop", disabled=True)
