@@ -165,6 +165,11 @@ def _mnist_xy() -> tuple[np.ndarray, np.ndarray]:
     return d.train.x[:10], d.train.y[:10]
 
 
+def _mnist_net() -> Any:
+    from chapter5.network import Network
+    return Network([784, 5, 5, 10], seed=0)
+
+
 def _ax() -> Any:
     from matplotlib.figure import Figure
     return Figure().subplots()
@@ -177,7 +182,7 @@ def _figure() -> Any:
 
 def _trace() -> Any:
     from chapter5.network import Network
-    from chapter5.viz.obstacles import track_hidden_means
+    from chapter5.obstacles import track_hidden_means
     x, y = _mnist_xy()
     return track_hidden_means(Network([784, 5, 5, 10], seed=0), x, y, x, y, epochs=1,
                               mini_batch_size=2, records_per_epoch=2)
@@ -189,7 +194,7 @@ def _speed_panels() -> dict[str, dict[str, np.ndarray]]:
 
 def _factors() -> dict[str, dict[str, np.ndarray]]:
     from chapter5.network import Network
-    from chapter5.viz.obstacles import layer_factors
+    from chapter5.obstacles import layer_factors
     x, y = _mnist_xy()
     return {"default": layer_factors(Network([784, 5, 5, 10], seed=0), x, y)}
 
@@ -281,6 +286,57 @@ CASES: dict[str, Case] = {
                                                  ok={"sign": REALS | {"inf", "-inf"},
                                                      "log10_abs": REALS | {"-inf"}}),
     "chapter5.readout.format_float": Case(args={"x": 0.25}, ok={"x": REALS}),
+    "chapter5.readout.format_times": Case(args={"log10_x": 2.9},
+                                          ok={"log10_x": {"zero", "fraction", "1e308", "huge"}}),
+    # identity
+    "chapter5.identity.identity_error": Case(
+        args={"w1": 5.0, "b": -2.5, "w2": 1.0, "x": [0.0, 0.5, 1.0]},
+        ok={"w1": REALS, "b": REALS, "w2": REALS, "x": {"empty list", "empty array"}}),
+    "chapter5.identity.minimax_output_weight": Case(
+        args={"w1": [5.0, 2.0], "b": [-2.5, -1.0], "x": [0.0, 0.5, 1.0]}),
+    "chapter5.identity.identity_neuron_minimax": Case(
+        args={"w1_range": (1.0, 10.0), "b_range": (-5.0, 0.0), "n_grid": 4, "starts": 1,
+              "n_check": 101}),
+    # explorer readouts
+    "chapter5.explorer_readouts.chain_readouts": Case(args={"g": _grads}),
+    "chapter5.explorer_readouts.speed_words": Case(args={"g": _grads}),
+    "chapter5.explorer_readouts.band_readouts": Case(args={"w": 8.0, "b": -4.0},
+                                                     ok={"w": REALS, "b": REALS}),
+    "chapter5.explorer_readouts.circuits_readouts": Case(args={"n": 3}),
+    # obstacles (measurements on a tiny net; the experiments on the tiny data set)
+    "chapter5.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
+                                                        ok={"seed": {"zero", "huge"}}),
+    "chapter5.obstacles.track_hidden_means": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
+              "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1],
+              "epochs": 1, "mini_batch_size": 2, "records_per_epoch": 2},
+        ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"}}),
+    "chapter5.obstacles.layer_factors": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
+    "chapter5.obstacles.speeds_over_seeds": Case(
+        args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
+              "y": lambda: _mnist_xy()[1]}, ok={"hidden_scale": {"fraction"}}),
+    "chapter5.obstacles.sharpness": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
+              "iterations": 2}, ok={"seed": {"zero", "huge"}}),
+    "chapter5.obstacles.escape_factors": Case(args={"net": _mnist_net,
+                                                    "x": lambda: _mnist_xy()[0]}),
+    "chapter5.obstacles.init_speeds": Case(
+        args={"sizes": [784, 5, 5, 10], "seeds": [0], "data": _tiny_mnist, "n_images": 10},
+        ok={"hidden_scale": {"fraction"}}),
+    "chapter5.obstacles.training_run": Case(
+        args={"sizes": [784, 5, 5, 10], "seed": 0, "data": _tiny_mnist, "epochs": 2,
+              "n_images": 10, "sharpness_every": 1},
+        ok={"seed": {"zero", "huge"}, "lmbda": {"zero", "fraction"}, "eta": {"fraction"},
+            "sharpness_every": {"zero"}}),
+    "chapter5.obstacles.saturation_run": Case(
+        args={"width": 5, "init": "default", "seed": 0, "data": _tiny_mnist,
+              "hidden_layers": 2, "n_train": 20, "n_probe": 5, "mini_batch_size": 2,
+              "records_per_epoch": 2},
+        ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
+    "chapter5.obstacles.symmetry_run": Case(
+        args={"sizes": [784, 3, 3, 10], "data": _tiny_mnist, "epochs": 2, "n_images": 10},
+        ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
     # prose
     "chapter5.prose.glue": Case(args={"name": "w", "value": 2.0},
                                 ok={"name": {"string"}, "value": REALS | STRINGS}),
@@ -340,25 +396,26 @@ CASES: dict[str, Case] = {
     "chapter5.data.one_hot_labels": Case(args={"labels": [0, 2, 1], "n_classes": 3},
                                          ok={"labels": {"empty list"}}),
     # viz: chain
-    "chapter5.viz.chain.sigmoid_figure": Case(args={"z_max": 6.0, "n": 11}),
-    "chapter5.viz.chain.weight_draw_figure": Case(args={"sample": lambda: np.linspace(-2, 2,
+    "chapter5.viz.chain_figures.sigmoid_figure": Case(args={"z_max": 6.0, "n": 11}),
+    "chapter5.viz.chain_figures.weight_draw_figure": Case(args={"sample": lambda: np.linspace(-2, 2,
                                                                                       50)}),
-    "chapter5.viz.chain.db1_vs_db3_figure": Case(args={"chain": lambda: __import__(
+    "chapter5.viz.chain_figures.db1_vs_db3_figure": Case(args={"chain": lambda: __import__(
         "chapter5.chain", fromlist=["typical_chain"]).typical_chain(4), "dC_daL": 1.0},
                                                  ok={"dC_daL": MODERATE_REALS}),
     "chapter5.viz.chain.readout_strings": Case(args={"g": _grads}),
     "chapter5.viz.chain.equation_html": Case(args={"g": _grads}),
     "chapter5.viz.chain.readout_html": Case(args={"g": _grads}),
-    "chapter5.viz.chain.parse_readout": Case(args={"markup": lambda: __import__(
+    "chapter5.viz.explorer.parse_readout": Case(args={"markup": lambda: __import__(
         "chapter5.viz.chain", fromlist=["readout_html"]).readout_html(_grads())}),
-    "chapter5.viz.chain.ChainPicture": Case(args={"max_depth": 4, "dpi": 50, "live": False}),
-    "chapter5.viz.chain.ChainPicture.update": Case(
-        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
-            4, 50, live=False), args={"chain": _chain, "g": _grads}),
-    "chapter5.viz.chain.ChainPicture.show": Case(
-        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
-            4, 50, live=False), args={"chain": _chain}, ok={"dC_daL": MODERATE_REALS}),
-    "chapter5.viz.chain.static_chain_figure": Case(args={"chain": _chain},
+    "chapter5.viz.chain_picture.ChainPicture": Case(args={"max_depth": 4, "dpi": 50,
+                                                          "live": False}),
+    "chapter5.viz.chain_picture.ChainPicture.update": Case(
+        self=lambda: __import__("chapter5.viz.chain_picture", fromlist=["ChainPicture"])
+        .ChainPicture(4, 50, live=False), args={"state": _chain, "result": _grads}),
+    "chapter5.viz.chain_picture.ChainPicture.show": Case(
+        self=lambda: __import__("chapter5.viz.chain_picture", fromlist=["ChainPicture"])
+        .ChainPicture(4, 50, live=False), args={"chain": _chain}, ok={"dC_daL": MODERATE_REALS}),
+    "chapter5.viz.chain_picture.static_chain_figure": Case(args={"chain": _chain},
                                                    ok={"chain": {"None"}}),
     "chapter5.viz.chain.preset_chain": Case(args={"name": "typical", "depth": 4}),
     "chapter5.viz.chain.ChainExplorer": Case(args={"depth": 3, "preset": "typical"}),
@@ -373,38 +430,22 @@ CASES: dict[str, Case] = {
     "chapter5.viz.circuits.draw_circuit": Case(args={"ax": _ax, "circuit": _circuit},
                                                ok={"show_blocks": {"None", "string"}}),
     "chapter5.viz.circuits.parity_circuits_figure": Case(args={"n": 3}),
-    "chapter5.viz.circuits.readout_strings": Case(args={"n": 3}),
-    "chapter5.viz.circuits.readout_html": Case(
+    "chapter5.viz.circuits_explorer.readout_strings": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.readout_html": Case(
         args={"n": 3, "values": lambda: __import__(
-            "chapter5.viz.circuits", fromlist=["readout_strings"]).readout_strings(3)}),
-    "chapter5.viz.circuits.CircuitsPicture": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsPicture.update": Case(
-        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsPicture"])
+            "chapter5.viz.circuits_explorer", fromlist=["readout_strings"]).readout_strings(3)}),
+    "chapter5.viz.circuits_explorer.CircuitsPicture": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsPicture.show": Case(
+        self=lambda: __import__("chapter5.viz.circuits_explorer", fromlist=["CircuitsPicture"])
         .CircuitsPicture(3), args={"n": 4}),
-    "chapter5.viz.circuits.gate_count_figure": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsExplorer": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsExplorer.set": Case(
-        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsExplorer"])
+    "chapter5.viz.circuits_explorer.gate_count_figure": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.set": Case(
+        self=lambda: __import__("chapter5.viz.circuits_explorer", fromlist=["CircuitsExplorer"])
         .CircuitsExplorer(3), args={"n": 4}),
-    "chapter5.viz.circuits.circuits_explorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.circuits_explorer": Case(args={"n": 3}),
     "chapter5.viz.circuits.multiplier_hierarchy_figure": Case(args={"width": 2}),
     # viz: obstacles
-    "chapter5.viz.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2],
-                                                                  "seed": 0},
-                                                            ok={"seed": {"zero", "huge"}}),
-    "chapter5.viz.obstacles.track_hidden_means": Case(
-        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
-            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
-            "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1], "epochs": 1,
-            "mini_batch_size": 2, "records_per_epoch": 2},
-        ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"},
-            "low": {"zero"}}),
-    "chapter5.viz.obstacles.layer_factors": Case(
-        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
-            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
-    "chapter5.viz.obstacles.speeds_over_seeds": Case(
-        args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
-              "y": lambda: _mnist_xy()[1]}),
     "chapter5.viz.obstacles.saturation_figure": Case(args={"traces": lambda: {"run":
                                                                                _trace()}}),
     "chapter5.viz.obstacles.speed_profiles_figure": Case(args={"panels": _speed_panels}),
@@ -418,7 +459,7 @@ CASES: dict[str, Case] = {
                                            fromlist=["readout_strings"]).readout_strings(8.0,
                                                                                          -4.0)}),
     "chapter5.viz.prevalence.BandPicture": Case(args={"w": 8.0, "b": -4.0}),
-    "chapter5.viz.prevalence.BandPicture.update": Case(
+    "chapter5.viz.prevalence.BandPicture.show": Case(
         self=lambda: __import__("chapter5.viz.prevalence", fromlist=["BandPicture"])
         .BandPicture(), args={"w": 6.0, "b": -3.0}),
     "chapter5.viz.prevalence.band_figure": Case(args={"w": 8.0, "b": -4.0}),
@@ -474,7 +515,11 @@ CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.network.NetworkGradients",
     "chapter5.data.Split",
     "chapter5.data.MNIST",
-    "chapter5.viz.obstacles.HiddenMeansTrace",
+    "chapter5.identity.IdentityFit",
+    "chapter5.obstacles.HiddenMeansTrace",
+    "chapter5.obstacles.TrainingRun",
+    "chapter5.obstacles.SaturationRun",
+    "chapter5.obstacles.SymmetryRun",
 }
 
 #: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
@@ -486,11 +531,12 @@ DATA = "chapter5/data.py belongs to the data engineer"
 DATA_NO_CASE = (DATA + "; a valid call needs the MNIST files or the network, so it has no case "
                 "yet (an offline one: tiny IDX files with their checksums)")
 VIZ = "chapter5/viz/* is being refactored by the core and content engineers"
+VIZ_NO_CASE = ("chapter5/viz/* (the rebuilt explorer core) has no case yet: its bad input is "
+               "not tested")
 KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
     "chapter5.data.download_mnist": DATA_NO_CASE,
     "chapter5.data.load_mnist": DATA_NO_CASE,
     "chapter5.data.locate_mnist": DATA_NO_CASE,
-    "chapter5.data.one_hot_labels": DATA,
     "chapter5.network.Network.accuracy": NET,
     "chapter5.network.Network.gradient_descent": NET,
     "chapter5.network.Network.set_parameters": NET,
@@ -499,32 +545,92 @@ KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
     "chapter5.network.as_generator": NET,
     "chapter5.viz.chain.ChainExplorer": VIZ,
     "chapter5.viz.chain.ChainExplorer.apply_preset": VIZ,
+    "chapter5.viz.chain.ChainExplorer.compute": VIZ_NO_CASE,
+    "chapter5.viz.chain.ChainExplorer.on_refresh": VIZ_NO_CASE,
+    "chapter5.viz.chain.ChainExplorer.readout_html": VIZ_NO_CASE,
+    "chapter5.viz.chain.ChainExplorer.readouts": VIZ_NO_CASE,
     "chapter5.viz.chain.ChainExplorer.time_update": VIZ,
-    "chapter5.viz.chain.ChainPicture": VIZ,
-    "chapter5.viz.chain.ChainPicture.show": VIZ,
-    "chapter5.viz.chain.ChainPicture.update": VIZ,
-    "chapter5.viz.chain.db1_vs_db3_figure": VIZ,
+    "chapter5.viz.chain.ChainState": VIZ_NO_CASE,
+    "chapter5.viz.chain.ChainState.preset": VIZ_NO_CASE,
+    "chapter5.viz.chain.ChainState.set": VIZ_NO_CASE,
     "chapter5.viz.chain.equation_html": VIZ,
-    "chapter5.viz.chain.parse_readout": VIZ,
     "chapter5.viz.chain.preset_chain": VIZ,
     "chapter5.viz.chain.readout_html": VIZ,
-    "chapter5.viz.chain.readout_strings": VIZ,
-    "chapter5.viz.chain.sigmoid_figure": VIZ,
-    "chapter5.viz.chain.static_chain_figure": VIZ,
-    "chapter5.viz.chain.weight_draw_figure": VIZ,
+    "chapter5.viz.chain_figures.db1_vs_db3_figure": VIZ,
+    "chapter5.viz.chain_figures.sigmoid_figure": VIZ,
+    "chapter5.viz.chain_figures.weight_draw_figure": VIZ,
+    "chapter5.viz.chain_picture.ChainPanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.ChainPanel.node_x": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.ChainPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.ChainPicture": VIZ,
+    "chapter5.viz.chain_picture.ChainPicture.show": VIZ,
+    "chapter5.viz.chain_picture.ChainPicture.update": VIZ,
+    "chapter5.viz.chain_picture.EquationPanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.EquationPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.FactorPanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.FactorPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.GradientPanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.GradientPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.LayerAxesPanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.LayerAxesPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.NotePanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.NotePanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.SigmaPrimePanel": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.SigmaPrimePanel.update": VIZ_NO_CASE,
+    "chapter5.viz.chain_picture.static_chain_figure": VIZ,
+    "chapter5.viz.chain_picture.sub": VIZ_NO_CASE,
     "chapter5.viz.circuits.circuit_layout": VIZ,
     "chapter5.viz.circuits.draw_circuit": VIZ,
-    "chapter5.viz.circuits.readout_html": VIZ,
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.compute": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.readout_html": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.readouts": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.CircuitsState": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.DepthPanel": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.DepthPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.GatesPanel": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.GatesPanel.update": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.check_n": VIZ_NO_CASE,
+    "chapter5.viz.circuits_explorer.readout_html": VIZ,
+    "chapter5.viz.diagrams.many_neuron_diagram": VIZ_NO_CASE,
+    "chapter5.viz.diagrams.net_diagram": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Control": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Control.convert": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.compute": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.on_refresh": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.readout_html": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.readouts": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.start": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.time_update": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Panel.moving": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Panel.update": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Picture": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Picture.update": VIZ_NO_CASE,
+    "chapter5.viz.explorer.float_slider": VIZ_NO_CASE,
+    "chapter5.viz.explorer.int_slider": VIZ_NO_CASE,
+    "chapter5.viz.explorer.keyed": VIZ_NO_CASE,
+    "chapter5.viz.explorer.new_figure": VIZ_NO_CASE,
+    "chapter5.viz.explorer.parse_readout": VIZ,
+    "chapter5.viz.explorer.readout_row": VIZ_NO_CASE,
+    "chapter5.viz.explorer.rgba_png": VIZ_NO_CASE,
+    "chapter5.viz.explorer.setattr_state": VIZ_NO_CASE,
+    "chapter5.viz.explorer.snap": VIZ_NO_CASE,
     "chapter5.viz.obstacles.factor_norms_figure": VIZ,
-    "chapter5.viz.obstacles.glorot_bengio_parameters": VIZ,
     "chapter5.viz.obstacles.saturation_figure": VIZ,
+    "chapter5.viz.obstacles.sharpness_figure": VIZ_NO_CASE,
     "chapter5.viz.obstacles.speed_profiles_figure": VIZ,
-    "chapter5.viz.obstacles.speeds_over_seeds": VIZ,
-    "chapter5.viz.obstacles.track_hidden_means": VIZ,
+    "chapter5.viz.obstacles.speeds_training_figure": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandExplorer": VIZ,
+    "chapter5.viz.prevalence.BandExplorer.compute": VIZ_NO_CASE,
+    "chapter5.viz.prevalence.BandExplorer.readout_html": VIZ_NO_CASE,
+    "chapter5.viz.prevalence.BandExplorer.readouts": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandExplorer.set": VIZ,
+    "chapter5.viz.prevalence.BandPanel": VIZ_NO_CASE,
+    "chapter5.viz.prevalence.BandPanel.update": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandPicture": VIZ,
-    "chapter5.viz.prevalence.BandPicture.update": VIZ,
+    "chapter5.viz.prevalence.BandPicture.show": VIZ,
+    "chapter5.viz.prevalence.BandState": VIZ_NO_CASE,
+    "chapter5.viz.prevalence.BoundPanel": VIZ_NO_CASE,
+    "chapter5.viz.prevalence.BoundPanel.update": VIZ_NO_CASE,
     "chapter5.viz.prevalence.band_explorer": VIZ,
     "chapter5.viz.prevalence.band_figure": VIZ,
     "chapter5.viz.prevalence.identity_error_figure": VIZ,
