@@ -149,9 +149,9 @@ def track_hidden_means(
     _check_net(net)
     x, y = _batch(net, "x", x, "y", y)
     probe_x, probe_y = _batch(net, "probe_x", probe_x, "probe_y", probe_y)
-    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
-    records_per_epoch = positive_int("records_per_epoch", records_per_epoch)
-    mini_batch_size = positive_int("mini_batch_size", mini_batch_size)
+    epochs = _whole("epochs", epochs, maximum=MAX_EPOCHS)
+    records_per_epoch = _whole("records_per_epoch", records_per_epoch)
+    mini_batch_size = _whole("mini_batch_size", mini_batch_size)
     eta = _eta(eta)
     lmbda = _lmbda(lmbda, eta, x.shape[0])
     low = finite_float("low", low)
@@ -257,7 +257,7 @@ def speeds_over_seeds(
     peaks at 1) by multiplying every weight that reads a hidden activation by k.
     Introduced in ``06-many-neurons-other-obstacles``.
     """
-    seeds = list(int_list("seeds", seeds))
+    seeds = _seeds(seeds)
     scale = _hidden_scale(hidden_scale)
     return np.array([
         _hidden_scaled(Network(sizes, seed=s, activation=activation, init=init), scale)
@@ -377,10 +377,27 @@ MAX_EPOCHS = 100_000
 MAX_ETA = 100.0
 
 
+def _whole(name: str, value: object, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole number in [minimum, maximum], or a ValueError/TypeError that says so."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number >= {minimum}; got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        top = "" if maximum is None else f" (at most {maximum})"
+        raise ValueError(f"{name} must be a whole number >= {minimum}{top}; got {value!r}")
+    return int(value)
+
+
+def _seeds(seeds: object) -> list[int]:
+    if isinstance(seeds, (Sequence, np.ndarray)) and not isinstance(seeds, str) \
+            and len(seeds) == 0:
+        raise ValueError("seeds must list at least one seed")
+    return list(int_list("seeds", seeds))
+
+
 def _sizes(sizes: object) -> list[int]:
-    out = list(int_list("sizes", sizes, minimum=1, maximum=100_000))
-    if len(out) < 2:
-        raise ValueError(f"sizes must list at least two layer sizes (input and output); got {out}")
+    out = list(int_list("sizes", sizes, minimum=0, maximum=100_000))
+    if len(out) < 2 or min(out) < 1:
+        raise ValueError(f"sizes must list at least two positive layer sizes; got {out}")
     return out
 
 
@@ -501,7 +518,7 @@ def init_speeds(
     ``06-many-neurons-other-obstacles``.
     """
     data, sizes_t, n_images = _experiment_args(data, sizes, activation, init, n_images)
-    seeds_t = list(int_list("seeds", seeds))
+    seeds_t = _seeds(seeds)
     hidden_scale = _hidden_scale(hidden_scale)
     x, y = data.train.x[:n_images], data.train.y[:n_images]
     params = {"sizes": sizes_t, "seeds": seeds_t, "activation": activation, "init": init,

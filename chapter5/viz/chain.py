@@ -7,7 +7,7 @@ The picture is :mod:`chapter5.viz.chain_picture`, the readout strings are
 
 Public pieces
 -------------
-* :class:`ChainState` -- depth, every w_j and b_j, a_0 (the JavaScript explorer's ``state``).
+* :class:`_ChainState` -- depth, every w_j and b_j, a_0 (the JavaScript explorer's ``state``).
 * :data:`PRESET_LABELS` / :func:`preset_chain` -- the three preset buttons, their one definition
   (``chapter5/js/chain_presets.js`` is generated from them).
 * :func:`readout_strings` / :func:`readout_html` / :func:`equation_html` -- the readout.
@@ -44,8 +44,8 @@ from chapter5.viz.chain_picture import (
     TEXT_BAND,
     Z_WINDOW,
     ChainPicture,
+    _sub,
     static_chain_figure,
-    sub,
 )
 from chapter5.viz.explorer import Control, Explorer, float_slider, int_slider, parse_readout
 
@@ -81,7 +81,7 @@ def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
 
 
 @dataclasses.dataclass
-class ChainState:
+class _ChainState:
     """What the reader set: ``depth`` and all ``EXPLORER_MAX_DEPTH`` weights and biases (layer j
     at index j - 1; the chain is the first ``depth``), and ``a0``.
 
@@ -95,7 +95,7 @@ class ChainState:
     a0: float
 
     @classmethod
-    def preset(cls, name: str, depth: int = EXPLORER_DEFAULT_DEPTH) -> ChainState:
+    def preset(cls, name: str, depth: int = EXPLORER_DEFAULT_DEPTH) -> _ChainState:
         c = preset_chain(name)
         return cls(depth, c.w.tolist(), c.b.tolist(), c.a0)
 
@@ -192,7 +192,7 @@ class ChainExplorer(Explorer):
 
     Attributes
     ----------
-    state : ChainState
+    state : _ChainState
     controls, sliders : dict[str, ipywidgets.FloatSlider | ipywidgets.IntSlider]
         Keys ``"w1"``..``"w10"``, ``"b1"``..``"b10"``, ``"a0"``, ``"depth"``.
     buttons : dict[str, ipywidgets.Button]
@@ -217,13 +217,13 @@ class ChainExplorer(Explorer):
             raise ValueError(
                 f"depth must be an integer from 1 to {EXPLORER_MAX_DEPTH}; got {depth!r}"
             )
-        state = ChainState.preset(preset, depth)
+        state = _ChainState.preset(preset, depth)
         n = EXPLORER_MAX_DEPTH
         controls: list[Control] = []
         self._rows = []
         for j in range(1, n + 1):
-            pair = [float_slider(f"w{j}", f"w{sub(j)}", state.w[j - 1], W_RANGE),
-                    float_slider(f"b{j}", f"b{sub(j)}", state.b[j - 1], B_RANGE)]
+            pair = [float_slider(f"w{j}", f"w{_sub(j)}", state.w[j - 1], W_RANGE),
+                    float_slider(f"b{j}", f"b{_sub(j)}", state.b[j - 1], B_RANGE)]
             controls += pair
             self._rows.append(widgets.HBox([c.widget for c in pair]))
         controls.append(float_slider("a0", "a₀", state.a0, A0_RANGE))
@@ -271,10 +271,10 @@ class ChainExplorer(Explorer):
         box.add_class("c5-chain-explorer")
         return box
 
-    def compute(self, state: ChainState) -> ChainGradients:
+    def compute(self, state: _ChainState) -> ChainGradients:
         return gradients(state.chain)
 
-    def readouts(self, state: ChainState, result: ChainGradients) -> dict[str, str]:
+    def readouts(self, state: _ChainState, result: ChainGradients) -> dict[str, str]:
         return chain_readouts(result)
 
     def readout_html(self, values: dict[str, str]) -> str:
@@ -318,7 +318,6 @@ __all__ = [
     "B_RANGE",
     "ChainExplorer",
     "ChainPicture",
-    "ChainState",
     "DPI",
     "FACTOR_LOG10_WINDOW",
     "GRADIENT_MAX_DECADES",

@@ -60,7 +60,7 @@ def _power_of_ten(value: float, _pos: object = None) -> str:
     return f"$10^{{{int(round(value))}}}$"
 
 
-def sub(n: int) -> str:
+def _sub(n: int) -> str:
     """``n`` in subscript digits (12 -> "₁₂"). Introduced in ``03-chain-of-neurons``."""
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
@@ -81,7 +81,7 @@ class _Axes:
                                      h / self.height))
 
 
-class ChainPanel(Panel):
+class _ChainPanel(Panel):
     """The chain itself: input, neurons in their layer colours, edges whose width grows with
     |w_j| (dashed where w_j < 0, grey where w_j = 0). Introduced in ``03-chain-of-neurons``."""
 
@@ -132,7 +132,7 @@ class ChainPanel(Panel):
         self._edges.set_colors([PALETTE["grey"] if v == 0 else INK for v in w])
 
 
-class SigmaPrimePanel(Panel):
+class _SigmaPrimePanel(Panel):
     """sigma'(z) with each z_j as a dot in its layer's colour (beyond the window: a triangle).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -168,7 +168,7 @@ class SigmaPrimePanel(Panel):
         self.clipped = bool(below.any() or above.any())
 
 
-class FactorPanel(Panel):
+class _FactorPanel(Panel):
     """Each factor |w_j sigma'(z_j)| as a dot on a log axis, with the lines at 1 and at 1/4.
 
     Below 1 a factor shrinks the gradient that passes through it, above 1 it grows it. Layer 1's
@@ -217,7 +217,7 @@ class FactorPanel(Panel):
         self.clipped = bool(clipped.any())
 
 
-class GradientPanel(Panel):
+class _GradientPanel(Panel):
     """|dC/db_j| on a log axis whose window follows the values (at most 24 decades).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -265,7 +265,7 @@ class GradientPanel(Panel):
         self.clipped = bool(clipped.any())
 
 
-class LayerAxesPanel(Panel):
+class _LayerAxesPanel(Panel):
     """The layer-j axes of the factor and gradient panels and the gradient title (per depth).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -284,16 +284,16 @@ class LayerAxesPanel(Panel):
         for ax in self.axes:
             ax.set_xlim(0.4, L + 0.6)
             ax.xaxis.set_major_locator(FixedLocator(ticks.tolist()))
-        self.axes[1].set_title(f"|∂C/∂bⱼ| when ∂C/∂a{sub(L)} = 1", fontsize=_TITLE)
+        self.axes[1].set_title(f"|∂C/∂bⱼ| when ∂C/∂a{_sub(L)} = 1", fontsize=_TITLE)
 
 
-class NotePanel(Panel):
+class _NotePanel(Panel):
     """One line under the panels naming what is drawn at an axis edge (or nothing).
     Introduced in ``03-chain-of-neurons``.
     """
 
-    def __init__(self, figure: Figure, height: float, sigma: SigmaPrimePanel,
-                 factors: FactorPanel, grads: GradientPanel) -> None:
+    def __init__(self, figure: Figure, height: float, sigma: _SigmaPrimePanel,
+                 factors: _FactorPanel, grads: _GradientPanel) -> None:
         super().__init__()
         self._sources = ((sigma, f"◀ ▶ zⱼ beyond ±{Z_WINDOW[1]:g}"),
                          (factors, f"▼ factor below 10^{FACTOR_LOG10_WINDOW[0]:.0f} (or 0)"),
@@ -310,7 +310,7 @@ class NotePanel(Panel):
             self.stale = True
 
 
-class EquationPanel(Panel):
+class _EquationPanel(Panel):
     """Static pictures only: eq. (122) with the numbers in, on two aligned lines, and the
     first-to-last ratio in words. Introduced in ``03-chain-of-neurons``."""
 
@@ -368,14 +368,15 @@ class ChainPicture(Picture):
         height = BODY_SIZE[1] + band
         fig = new_figure((BODY_SIZE[0], height), dpi)
         place = _Axes(fig)
-        chain = ChainPanel(place(0.25, 3.72, 9.1, 1.08), max_depth)
-        sigma = SigmaPrimePanel(place(0.55, 0.78, 2.55, 2.45))
+        chain = _ChainPanel(place(0.25, 3.72, 9.1, 1.08), max_depth)
+        sigma = _SigmaPrimePanel(place(0.55, 0.78, 2.55, 2.45))
         factor_ax, gradient_ax = place(3.85, 0.78, 2.4, 2.45), place(7.0, 0.78, 2.4, 2.45)
-        factors, grads = FactorPanel(factor_ax), GradientPanel(gradient_ax)
-        panels: list[Panel] = [chain, sigma, factors, grads, LayerAxesPanel(factor_ax, gradient_ax),
-                               NotePanel(fig, height, sigma, factors, grads)]
+        factors, grads = _FactorPanel(factor_ax), _GradientPanel(gradient_ax)
+        panels: list[Panel] = [chain, sigma, factors, grads,
+                               _LayerAxesPanel(factor_ax, gradient_ax),
+                               _NotePanel(fig, height, sigma, factors, grads)]
         if not live:
-            panels.append(EquationPanel(fig, 1.0 - 0.08 / height))
+            panels.append(_EquationPanel(fig, 1.0 - 0.08 / height))
         for ax in (sigma.ax, factor_ax, gradient_ax):
             ax.tick_params(labelsize=_TICK)
             ax.grid(alpha=0.3)
@@ -417,5 +418,4 @@ __all__ = [
     "TEXT_BAND",
     "Z_WINDOW",
     "static_chain_figure",
-    "sub",
 ]

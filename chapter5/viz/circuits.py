@@ -31,7 +31,6 @@ from chapter5.viz.circuits_explorer import (  # noqa: F401 - the explorer, re-ex
     READOUT_KEYS,
     CircuitsExplorer,
     CircuitsPicture,
-    CircuitsState,
     circuits_explorer,
     gate_count_figure,
     readout_html,

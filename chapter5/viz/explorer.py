@@ -358,7 +358,7 @@ class Explorer:
     def _on_change(self, change: dict[str, Any]) -> None:
         for c in self._controls.values():
             if change["owner"] is c.widget:
-                setattr_state(self.state, c.key, c.convert(change["new"]))
+                _setattr_state(self.state, c.key, c.convert(change["new"]))
         if not self._holding:
             self.refresh()
 
@@ -413,7 +413,7 @@ class Explorer:
         display(self.widget)
 
 
-def setattr_state(state: Any, key: str, value: Any) -> None:
+def _setattr_state(state: Any, key: str, value: Any) -> None:
     """Write ``value`` into field ``key`` of ``state``; a state may define ``set(key, value)``
     for keys that are not plain fields (``"w3"`` -> ``w[2]``). Introduced in
     ``03-chain-of-neurons``."""
@@ -437,6 +437,5 @@ __all__ = [
     "parse_readout",
     "readout_row",
     "rgba_png",
-    "setattr_state",
     "snap",
 ]

@@ -102,7 +102,7 @@ def _log10_factor(w: float, b: float, a: np.ndarray) -> np.ndarray:
 
 
 @dataclasses.dataclass
-class BandState:
+class _BandState:
     """The band explorer's state: weight ``w`` and bias ``b`` of one neuron.
 
     Introduced in ``05-how-common-is-vanishing``."""
@@ -111,7 +111,7 @@ class BandState:
     b: float
 
 
-class BandPanel(Panel):
+class _BandPanel(Panel):
     """The factor |w sigma'(w a + b)| against the input a (log axis), the line at 1, and the
     band where the factor reaches it shaded. Introduced in ``05-how-common-is-vanishing``."""
 
@@ -140,7 +140,7 @@ class BandPanel(Panel):
                                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
             self.title = ax.set_title("", fontsize=10, loc="left")
 
-    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+    def update(self, state: _BandState, result: tuple[float, float] | None) -> None:
         w, b = state.w, state.b
         log_f = _log10_factor(w, b, self.a)
         floor = np.log10(FACTOR_VIEW[0]) - 1.0  # below the view: drawn off-axis, never as NaN
@@ -167,7 +167,7 @@ class BandPanel(Panel):
         self.title.set_text(f"w = {w:.2f}, b = {b:.2f}")
 
 
-class BoundPanel(Panel):
+class _BoundPanel(Panel):
     """The width bound (123) against |w| (log axes in |w|), this neuron's |w| and band width
     marked. Introduced in ``05-how-common-is-vanishing``."""
 
@@ -195,7 +195,7 @@ class BoundPanel(Panel):
         bx.xaxis.set_minor_formatter(NullFormatter())
         bx.set_title("band width vs |w|  (○ = this neuron)", fontsize=10, loc="left")
 
-    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+    def update(self, state: _BandState, result: tuple[float, float] | None) -> None:
         w_abs = abs(state.w)
         if w_abs >= W_ABS_VIEW[0]:
             width_now = 0.0 if result is None else result[1] - result[0]
@@ -205,8 +205,8 @@ class BoundPanel(Panel):
 
 
 class BandPicture(Picture):
-    """One persistent two-panel Agg figure of the band, redrawn in place: :class:`BandPanel`
-    on the left, :class:`BoundPanel` on the right. Introduced in ``05-how-common-is-vanishing``.
+    """One persistent two-panel Agg figure of the band, redrawn in place: :class:`_BandPanel`
+    on the left, :class:`_BoundPanel` on the right. Introduced in ``05-how-common-is-vanishing``.
     """
 
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
@@ -214,7 +214,7 @@ class BandPicture(Picture):
         ax, bx = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
         figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.86, wspace=0.28)
         self.ax_band, self.ax_bound = ax, bx
-        left, right = BandPanel(ax), BoundPanel(bx)
+        left, right = _BandPanel(ax), _BoundPanel(bx)
         self._curve, self._note, self._dot = left.curve, left.note, right.dot
         super().__init__(figure, [left, right], live=False)
         self.w = float("nan")
@@ -225,7 +225,7 @@ class BandPicture(Picture):
         """Move every artist to the state for ``w``, ``b`` (no new artists, no new figure)."""
         w, b = _check_w_b(w, b)
         self.w, self.b = w, b
-        self.update(BandState(w, b), band(w, b))
+        self.update(_BandState(w, b), band(w, b))
 
 
 def band_figure(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> Figure:
@@ -241,7 +241,7 @@ class BandExplorer(Explorer):
 
     Attributes
     ----------
-    state : BandState
+    state : _BandState
     controls : dict[str, ipywidgets.FloatSlider]
         ``"w"`` (class ``c5-slider-w``, range -100..100) and ``"b"`` (``c5-slider-b``, range
         -50..50), step 0.01; also ``slider_w``, ``slider_b``.
@@ -263,17 +263,17 @@ class BandExplorer(Explorer):
                                  label_width="2em")
                     for key, value, rng in (("w", w, W_RANGE), ("b", b, B_RANGE))]
         self.slider_w, self.slider_b = controls[0].widget, controls[1].widget
-        self.start(BandState(w, b), controls, BandPicture(w, b))
+        self.start(_BandState(w, b), controls, BandPicture(w, b))
 
     def layout(self) -> Any:
         import ipywidgets as widgets
 
         return widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
 
-    def compute(self, state: BandState) -> tuple[float, float] | None:
+    def compute(self, state: _BandState) -> tuple[float, float] | None:
         return band(state.w, state.b)
 
-    def readouts(self, state: BandState | None = None, result: object = None
+    def readouts(self, state: _BandState | None = None, result: object = None
                  ) -> dict[str, str]:
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
@@ -399,7 +399,6 @@ __all__ = [
     "A_VIEW",
     "BandExplorer",
     "BandPicture",
-    "BandState",
     "B_RANGE",
     "EMPTY",
     "READOUT_KEYS",
