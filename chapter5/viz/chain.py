@@ -29,6 +29,7 @@ from chapter5.chain import (
     EXPLORER_SEED,
     Chain,
     ChainGradients,
+    _check_gradients,
     balanced_chain,
     exploding_chain,
     explorer_typical_chain,
@@ -47,7 +48,14 @@ from chapter5.viz.chain_picture import (
     _sub,
     static_chain_figure,
 )
-from chapter5.viz.explorer import Control, Explorer, float_slider, int_slider, parse_readout
+from chapter5.viz.explorer import (
+    Control,
+    Explorer,
+    _check_readout_values,
+    float_slider,
+    int_slider,
+    parse_readout,
+)
 
 #: (min, max, step) of the explorer's sliders (the website's explorer uses the same).
 W_RANGE: tuple[float, float, float] = (-100.0, 100.0, 0.01)
@@ -63,6 +71,12 @@ PRESET_LABELS: dict[str, str] = {
 PRESETS: tuple[str, ...] = tuple(PRESET_LABELS)
 
 
+def _preset_name(name: str, value: object) -> str:
+    if not isinstance(value, str) or value not in PRESETS:
+        raise ValueError(f"{name} must be one of {', '.join(PRESETS)}; got {value!r}")
+    return value
+
+
 def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
     """The chain a preset button sets (all ``depth`` layers, ``a0 = EXPLORER_A0``).
 
@@ -71,6 +85,7 @@ def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
     z_j = 0; ``"balanced"``: w = 4 and every z_j = 0, so every factor is 1.
     Introduced in ``03-chain-of-neurons``.
     """
+    name = _preset_name("name", name)
     if name == "typical":
         return explorer_typical_chain(depth)
     if name == "exploding":
@@ -125,12 +140,20 @@ def readout_strings(g: ChainGradients) -> dict[str, str]:
     return chain_readouts(g)
 
 
+def _values(g: object, values: object) -> dict[str, str]:
+    """The readout of ``g``: ``values`` if given (checked to hold every key), else computed."""
+    g = _check_gradients(g)
+    if values is None:
+        return chain_readouts(g)
+    return _check_readout_values(values, tuple(chain_readouts(g)))
+
+
 def equation_html(g: ChainGradients, values: dict[str, str] | None = None) -> str:
     """Eq. (122) with the live numbers and the first-to-last ratio in words, as HTML (no
     ``data-key`` attributes: the readout carries those). ``values``: the readout, if already
     computed. Introduced in ``03-chain-of-neurons``.
     """
-    v = chain_readouts(g) if values is None else values
+    v = _values(g, values)
     L = g.z.size
     return (
         '<div style="line-height: 1.5">'
@@ -145,7 +168,7 @@ def readout_html(g: ChainGradients, values: dict[str, str] | None = None) -> str
 
     Introduced in ``03-chain-of-neurons``.
     """
-    s = chain_readouts(g) if values is None else values
+    s = _values(g, values)
     L = g.z.size
     pad = 'style="padding: 1px 0.7em; text-align: right"'
 
@@ -217,7 +240,7 @@ class ChainExplorer(Explorer):
             raise ValueError(
                 f"depth must be an integer from 1 to {EXPLORER_MAX_DEPTH}; got {depth!r}"
             )
-        state = _ChainState.preset(preset, depth)
+        state = _ChainState.preset(_preset_name("preset", preset), depth)
         n = EXPLORER_MAX_DEPTH
         controls: list[Control] = []
         self._rows = []
@@ -307,8 +330,8 @@ class ChainExplorer(Explorer):
     def time_update(self, n: int = 30, key: str | None = "w2") -> Any:
         """Move slider ``key`` ``n`` steps through the full observer path (recompute, redraw,
         PNG, readout); each update's wall time in seconds, shape (n,). For the benchmark."""
-        if key == "depth":
-            raise ValueError("key must name a float slider, e.g. 'w2'; got 'depth'")
+        if not isinstance(key, str) or key == "depth":
+            raise ValueError(f"key must name a float slider, e.g. 'w2'; got {key!r}")
         return super().time_update(n, key)
 
 

@@ -24,16 +24,20 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from chapter5._validate import finite_float, flag
 from chapter5.activations import sigmoid_prime
 from chapter5.chain import (
     EXPLORER_DEFAULT_DEPTH,
     EXPLORER_MAX_DEPTH,
     Chain,
     ChainGradients,
+    _check_chain,
+    _check_gradients,
     explorer_typical_chain,
     gradients,
 )
 from chapter5.explorer_readouts import chain_readouts, speed_words
+from chapter5.viz.chain_figures import _check_dC_daL
 from chapter5.viz.explorer import Panel, Picture, new_figure
 from chapter5.viz.style import INK, PALETTE, layer_colour
 
@@ -342,6 +346,10 @@ class _EquationPanel(Panel):
         self.stale = True
 
 
+#: The deepest chain a picture draws (one node per neuron across a fixed width).
+PICTURE_MAX_DEPTH = 100
+
+
 class ChainPicture(Picture):
     """One matplotlib figure (Agg) of a chain, created once and redrawn in place (figure 3.4).
 
@@ -361,8 +369,15 @@ class ChainPicture(Picture):
 
     def __init__(self, max_depth: int = EXPLORER_MAX_DEPTH, dpi: float = DPI, *,
                  live: bool = True) -> None:
-        if not isinstance(max_depth, int) or isinstance(max_depth, bool) or max_depth < 1:
-            raise ValueError(f"max_depth must be a positive integer; got {max_depth!r}")
+        if not isinstance(max_depth, int) or isinstance(max_depth, bool) \
+                or not 1 <= max_depth <= PICTURE_MAX_DEPTH:
+            raise ValueError(f"max_depth must be a positive integer (at most "
+                             f"{PICTURE_MAX_DEPTH}, the most neurons a picture can show); "
+                             f"got {max_depth!r}")
+        dpi = finite_float("dpi", dpi)
+        if not 10.0 <= dpi <= 600.0:
+            raise ValueError(f"dpi must lie in [10, 600]; got {dpi!r}")
+        live = flag("live", live)
         self.max_depth = max_depth
         band = 0.0 if live else TEXT_BAND
         height = BODY_SIZE[1] + band
@@ -385,9 +400,14 @@ class ChainPicture(Picture):
     def update(self, state: Any, result: ChainGradients) -> None:
         """Move every artist to show ``state`` (a Chain, or anything with ``depth``, ``w``,
         ``a0``) and its gradients ``result`` (:func:`chapter5.chain.gradients`)."""
+        result = _check_gradients(result, "result")
+        if isinstance(state, (bool, np.bool_)) or not isinstance(getattr(state, "depth", None),
+                                                                 (int, np.integer)):
+            raise TypeError(f"state must be a Chain (or a state with depth, w, a0); got "
+                            f"{type(state).__name__}")
         L = result.z.size
         if int(state.depth) != L:
-            raise ValueError(f"g must be the gradients of chain (depth {state.depth}); "
+            raise ValueError(f"result must be the gradients of state (depth {state.depth}); "
                              f"got depth {L}")
         if L > self.max_depth:
             raise ValueError(f"this picture shows chains up to depth {self.max_depth}; got {L}")
@@ -395,7 +415,7 @@ class ChainPicture(Picture):
 
     def show(self, chain: Chain, dC_daL: float = 1.0) -> ChainGradients:
         """Compute the gradients of ``chain``, update the picture and return the gradients."""
-        g = gradients(chain, dC_daL)
+        g = gradients(_check_chain(chain), _check_dC_daL(dC_daL))
         self.update(chain, g)
         return g
 
@@ -403,7 +423,11 @@ class ChainPicture(Picture):
 def static_chain_figure(chain: Chain | None = None) -> Figure:
     """The explorer's picture at one setting (default: the explorer's opening chain), with
     eq. (122) and the ratio on top: figure 3.4. Introduced in ``03-chain-of-neurons``."""
-    chain = explorer_typical_chain(EXPLORER_DEFAULT_DEPTH) if chain is None else chain
+    chain = explorer_typical_chain(EXPLORER_DEFAULT_DEPTH) if chain is None \
+        else _check_chain(chain)
+    if chain.depth > PICTURE_MAX_DEPTH:
+        raise ValueError(f"chain must have at most {PICTURE_MAX_DEPTH} layers to be drawn; "
+                         f"got {chain.depth}")
     picture = ChainPicture(max_depth=max(EXPLORER_MAX_DEPTH, chain.depth), live=False)
     picture.show(chain)
     return picture.figure
@@ -415,6 +439,7 @@ __all__ = [
     "DPI",
     "FACTOR_LOG10_WINDOW",
     "GRADIENT_MAX_DECADES",
+    "PICTURE_MAX_DEPTH",
     "TEXT_BAND",
     "Z_WINDOW",
     "static_chain_figure",

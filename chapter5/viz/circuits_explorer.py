@@ -26,7 +26,15 @@ from chapter5.circuits import (
     xor_tree_gate_count,
 )
 from chapter5.explorer_readouts import CIRCUITS_KEYS, circuits_readouts
-from chapter5.viz.explorer import Explorer, Panel, Picture, int_slider, keyed, new_figure
+from chapter5.viz.explorer import (
+    Explorer,
+    Panel,
+    Picture,
+    _check_readout_values,
+    int_slider,
+    keyed,
+    new_figure,
+)
 from chapter5.viz.style import FACE, PALETTE
 
 READOUT_KEYS: tuple[str, ...] = CIRCUITS_KEYS
@@ -70,6 +78,7 @@ def readout_html(n: int, values: dict[str, str]) -> str:
     Introduced in ``01-deep-circuits``.
     """
     n = _check_n(n)
+    values = _check_readout_values(values, READOUT_KEYS)
     v = {k: f"<b>{keyed(k, values[k])}</b>" for k in READOUT_KEYS}
     return (
         '<div style="font-family:monospace;line-height:1.6">'

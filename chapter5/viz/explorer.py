@@ -27,7 +27,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, cast
 
@@ -241,6 +241,8 @@ def parse_readout(markup: str) -> dict[str, str]:
 
     Introduced in ``03-chain-of-neurons``.
     """
+    if not isinstance(markup, str):
+        raise TypeError(f"markup must be the readout's HTML (a str); got {type(markup).__name__}")
     return {k: html.unescape(v) for k, v in _KEY_RE.findall(markup)}
 
 
@@ -250,9 +252,22 @@ def keyed(key: str, text: str, tag: str = "span") -> str:
     return f'<{tag} data-key="{key}">{html.escape(text, quote=False)}</{tag}>'
 
 
+def _check_readout_values(values: object, keys: Sequence[str]) -> dict[str, str]:
+    """Return ``values`` if it maps every one of ``keys`` to a string (a readout), else raise a
+    TypeError/ValueError naming ``values``. Introduced in ``05-how-common-is-vanishing``."""
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a dict from readout key to text (what readout_strings "
+                        f"returns); got {type(values).__name__}")
+    missing = [k for k in keys if not isinstance(values.get(k), str)]
+    if missing:
+        raise ValueError(f"values must hold a string for every readout key; missing {missing}")
+    return dict(values)
+
+
 def readout_row(labels: dict[str, str], values: dict[str, str]) -> str:
     """A one-row monospace table: each label followed by its value in bold, one ``data-key``
     span per key of ``labels``. Introduced in ``05-how-common-is-vanishing``."""
+    values = _check_readout_values(values, tuple(labels))
     cells = "".join(f'<td style="padding:0 1em 0 0">{label} <b>{keyed(k, values[k])}</b></td>'
                     for k, label in labels.items())
     return f'<table style="font-family:monospace"><tr>{cells}</tr></table>'
@@ -385,10 +400,10 @@ class Explorer:
     def time_update(self, n: int = 30, key: str | None = None) -> np.ndarray:
         """Move control ``key`` (default: the first) ``n`` small steps through the full observer
         path and return each update's wall time in seconds, shape (n,). Puts it back after."""
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be a positive integer; got {n!r}")
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10_000:
+            raise ValueError(f"n must be a positive integer (at most 10000); got {n!r}")
         key = next(iter(self.controls)) if key is None else key
-        if key not in self.controls:
+        if not isinstance(key, str) or key not in self.controls:
             raise ValueError(f"key must name a control, one of {', '.join(self.controls)}; "
                              f"got {key!r}")
         s = self.controls[key]

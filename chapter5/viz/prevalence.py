@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from chapter5._validate import finite_float
+from chapter5._validate import finite_array, finite_float
 from chapter5.activations import log10_sigmoid_prime, sigmoid_prime
 from chapter5.explorer_readouts import BAND_KEYS, EMPTY, band_readouts
 from chapter5.prevalence import (
@@ -71,8 +71,14 @@ _LABELS = {
 }
 
 
-def _check_w_b(w: float, b: float) -> tuple[float, float]:
-    return finite_float("w", w), finite_float("b", b)
+def _check_w_b(w: object, b: object) -> tuple[float, float]:
+    """w and b as floats inside the sliders' ranges (the picture's axes are made for them)."""
+    values = finite_float("w", w), finite_float("b", b)
+    for name, value, (lo, hi) in zip(("w", "b"), values, (W_RANGE, B_RANGE), strict=True):
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider's range); "
+                             f"got {value!r}")
+    return values
 
 
 def readout_strings(w: float, b: float) -> dict[str, str]:
@@ -255,10 +261,6 @@ class BandExplorer(Explorer):
 
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
         w, b = _check_w_b(w, b)
-        for name, value, (lo, hi) in (("w", w, W_RANGE), ("b", b, B_RANGE)):
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider's range); "
-                                 f"got {value!r}")
         controls = [float_slider(key, key, value, (*rng, SLIDER_STEP), width="460px",
                                  label_width="2em")
                     for key, value, rng in (("w", w, W_RANGE), ("b", b, B_RANGE))]
@@ -286,6 +288,7 @@ class BandExplorer(Explorer):
     def set(self, w: float | None = None, b: float | None = None) -> None:  # type: ignore[override]
         """Move the sliders (as a reader would); readout and picture update once."""
         values = {k: v for k, v in (("w", w), ("b", b)) if v is not None}
+        _check_w_b(values.get("w", self.state.w), values.get("b", self.state.b))
         super().set(**values)
 
 
@@ -317,6 +320,10 @@ def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Fig
 
     Introduced in ``05-how-common-is-vanishing``.
     """
+    w_values = finite_array("w_values", w_values)
+    if not 1 <= w_values.size <= 12 or np.any(w_values == 0.0):
+        raise ValueError(f"w_values must list 1 to 12 nonzero weights (the threshold 1/|w| is "
+                         f"undefined at w = 0); got {w_values.tolist()}")
     fig = new_figure((7.2, 3.6))
     ax = fig.subplots()
     z = np.linspace(-8.0, 8.0, 801)
@@ -343,8 +350,12 @@ def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 
     Introduced in ``05-how-common-is-vanishing``.
     """
     w_abs_max = finite_float("w_abs_max", w_abs_max)
-    if w_abs_max <= VANISHING_THRESHOLD:
-        raise ValueError(f"w_abs_max must exceed 4; got {w_abs_max!r}")
+    if not VANISHING_THRESHOLD < w_abs_max <= 1e6:
+        raise ValueError(f"w_abs_max must exceed 4 (and be at most 1e6); got {w_abs_max!r}")
+    marks = finite_array("marks", marks)
+    if np.any(marks < VANISHING_THRESHOLD) or np.any(marks > w_abs_max):
+        raise ValueError(f"marks must lie on the axis, between 4 and w_abs_max = {w_abs_max:g}; "
+                         f"got {marks.tolist()}")
     fig = new_figure((7.2, 3.4))
     ax = fig.subplots()
     w_abs = np.geomspace(VANISHING_THRESHOLD, w_abs_max, 600)
@@ -376,13 +387,14 @@ def identity_error_figure(w1: np.ndarray, max_error: np.ndarray, bound: np.ndarr
     ``w1``, ``max_error``, ``bound``: arrays of the same shape (n,), all positive.
     Introduced in ``05-how-common-is-vanishing``.
     """
-    w1 = np.asarray(w1, dtype=float)
-    max_error = np.asarray(max_error, dtype=float)
-    bound = np.asarray(bound, dtype=float)
-    if not (w1.shape == max_error.shape == bound.shape) or w1.ndim != 1:
+    w1 = finite_array("w1", w1)
+    max_error = finite_array("max_error", max_error)
+    bound = finite_array("bound", bound)
+    if not (w1.shape == max_error.shape == bound.shape) or w1.size == 0:
         raise ValueError("w1, max_error and bound must be 1-D arrays of the same length")
-    if np.any(w1 <= 0) or np.any(max_error <= 0) or np.any(bound <= 0):
-        raise ValueError("w1, max_error and bound must be positive (they go on log axes)")
+    for name, arr in (("w1", w1), ("max_error", max_error), ("bound", bound)):
+        if np.any(arr <= 0):
+            raise ValueError(f"{name} must be positive (w1, max_error and bound go on log axes)")
     fig = new_figure((6.4, 3.6))
     ax = fig.subplots()
     ax.loglog(w1, max_error, "o-", color=PALETTE["blue"], ms=4, lw=1.5,
