@@ -36,6 +36,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from chapter5._validate import finite_float, finite_pair, positive_int
 from chapter5.viz.style import apply_style
 
 #: Every float slider of the explorers moves in steps of 0.01.
@@ -47,7 +48,14 @@ def new_figure(figsize: tuple[float, float], dpi: float = 100) -> Figure:
 
     Introduced in ``01-deep-circuits``.
     """
-    fig = Figure(figsize=figsize, dpi=dpi)
+    width, height = finite_pair("figsize", figsize)
+    if not (0.5 <= width <= 100.0 and 0.5 <= height <= 100.0):
+        raise ValueError(f"figsize must be (width, height) in inches, each in [0.5, 100]; "
+                         f"got {figsize!r}")
+    dpi = finite_float("dpi", dpi)
+    if not 10.0 <= dpi <= 600.0:
+        raise ValueError(f"dpi must lie in [10, 600]; got {dpi!r}")
+    fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
 
@@ -57,8 +65,13 @@ def snap(value: float, step: float = STEP) -> float:
 
     Introduced in ``03-chain-of-neurons``.
     """
+    value = finite_float("value", value)
+    step = finite_float("step", step)
+    if not 1e-12 <= step <= 1.0 or abs(np.log10(step) - round(np.log10(step))) > 1e-9:
+        raise ValueError(f"step must be a slider step 1, 0.1, 0.01, ... (a power of ten, the "
+                         f"grid rounds to its decimals); got {step!r}")
     decimals = max(0, round(-np.log10(step)))
-    return round(float(value), int(decimals))
+    return round(value, int(decimals))
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -73,7 +86,13 @@ def rgba_png(rgba: Any, width: int, height: int) -> bytes:
 
     Introduced in ``03-chain-of-neurons``.
     """
-    view = memoryview(rgba).cast("B")
+    width = positive_int("width", width, maximum=100_000)
+    height = positive_int("height", height, maximum=100_000)
+    try:
+        view = memoryview(rgba).cast("B")
+    except TypeError as exc:
+        raise TypeError(f"rgba must be a pixel buffer (bytes, or Agg's buffer_rgba()); got "
+                        f"{type(rgba).__name__}") from exc
     stride = 4 * width
     if len(view) != stride * height:
         raise ValueError(f"rgba must hold {height} rows of {width} RGBA pixels; got "
@@ -249,6 +268,12 @@ def parse_readout(markup: str) -> dict[str, str]:
 def keyed(key: str, text: str, tag: str = "span") -> str:
     """``<tag data-key="key">text</tag>``, the text HTML-escaped. Introduced in
     ``03-chain-of-neurons``."""
+    if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z0-9_]+", key):
+        raise ValueError(f"key must be letters, digits and _ only (a data-key); got {key!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__}")
+    if not isinstance(tag, str) or not re.fullmatch(r"[a-z][a-z0-9]*", tag):
+        raise ValueError(f"tag must be an HTML tag name such as 'span'; got {tag!r}")
     return f'<{tag} data-key="{key}">{html.escape(text, quote=False)}</{tag}>'
 
 
@@ -267,6 +292,10 @@ def _check_readout_values(values: object, keys: Sequence[str]) -> dict[str, str]
 def readout_row(labels: dict[str, str], values: dict[str, str]) -> str:
     """A one-row monospace table: each label followed by its value in bold, one ``data-key``
     span per key of ``labels``. Introduced in ``05-how-common-is-vanishing``."""
+    if not isinstance(labels, Mapping) or not labels \
+            or not all(isinstance(v, str) for v in labels.values()):
+        raise TypeError(f"labels must be a non-empty dict from readout key to label text; got "
+                        f"{labels!r}")
     values = _check_readout_values(values, tuple(labels))
     cells = "".join(f'<td style="padding:0 1em 0 0">{label} <b>{keyed(k, values[k])}</b></td>'
                     for k, label in labels.items())
