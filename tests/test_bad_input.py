@@ -434,7 +434,8 @@ CASES: dict[str, Case] = {
     # viz: circuits
     "chapter5.viz.circuits.circuit_layout": Case(args={"circuit": _circuit}),
     "chapter5.viz.circuits.draw_circuit": Case(args={"ax": _ax, "circuit": _circuit},
-                                               ok={"show_blocks": {"None", "string"}}),
+                                               ok={"show_blocks": {"None"} | STRINGS,
+                                                   "fontsize": {"fraction"}}),
     "chapter5.viz.circuits.parity_circuits_figure": Case(args={"n": 3}),
     "chapter5.viz.circuits_explorer.readout_strings": Case(args={"n": 3}),
     "chapter5.viz.circuits_explorer.readout_html": Case(
@@ -456,6 +457,11 @@ CASES: dict[str, Case] = {
                                                                                _trace()}}),
     "chapter5.viz.obstacles.speed_profiles_figure": Case(args={"panels": _speed_panels}),
     "chapter5.viz.obstacles.factor_norms_figure": Case(args={"factors": _factors}),
+    "chapter5.viz.obstacles.sharpness_figure": Case(
+        args={"runs": lambda: {"eta = 0.1": (np.array([0, 5, 10]), np.array([3.0, 8.0, 19.0]),
+                                             0.1)}}),
+    "chapter5.viz.obstacles.speeds_training_figure": Case(
+        args={"runs": lambda: {"run": np.array([[0.01, 0.1], [0.02, 0.2], [0.03, 0.3]])}}),
     # viz: prevalence
     "chapter5.viz.prevalence.readout_strings": Case(args={"w": 8.0, "b": -4.0},
                                                     ok={"w": REALS, "b": REALS}),
@@ -568,8 +574,6 @@ KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
     "chapter5.viz.chain.ChainExplorer.on_refresh": VIZ_NO_CASE,
     "chapter5.viz.chain.ChainExplorer.readout_html": VIZ_NO_CASE,
     "chapter5.viz.chain.ChainExplorer.readouts": VIZ_NO_CASE,
-    "chapter5.viz.circuits.circuit_layout": VIZ,
-    "chapter5.viz.circuits.draw_circuit": VIZ,
     "chapter5.viz.circuits_explorer.CircuitsExplorer.compute": VIZ_NO_CASE,
     "chapter5.viz.circuits_explorer.CircuitsExplorer.readout_html": VIZ_NO_CASE,
     "chapter5.viz.circuits_explorer.CircuitsExplorer.readouts": VIZ_NO_CASE,
@@ -587,11 +591,6 @@ KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
     "chapter5.viz.explorer.Picture.update": VIZ_NO_CASE,
     "chapter5.viz.explorer.float_slider": VIZ_NO_CASE,
     "chapter5.viz.explorer.int_slider": VIZ_NO_CASE,
-    "chapter5.viz.obstacles.factor_norms_figure": VIZ,
-    "chapter5.viz.obstacles.saturation_figure": VIZ,
-    "chapter5.viz.obstacles.sharpness_figure": VIZ_NO_CASE,
-    "chapter5.viz.obstacles.speed_profiles_figure": VIZ,
-    "chapter5.viz.obstacles.speeds_training_figure": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandExplorer.compute": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandExplorer.readout_html": VIZ_NO_CASE,
     "chapter5.viz.prevalence.BandExplorer.readouts": VIZ_NO_CASE,
