@@ -295,10 +295,13 @@ class ChainExplorer(Explorer):
         return box
 
     def compute(self, state: _ChainState) -> ChainGradients:
+        if not isinstance(state, _ChainState):
+            raise TypeError(f"state must be this explorer's state (explorer.state); got "
+                            f"{type(state).__name__}")
         return gradients(state.chain)
 
     def readouts(self, state: _ChainState, result: ChainGradients) -> dict[str, str]:
-        return chain_readouts(result)
+        return chain_readouts(_check_gradients(result, "result"))
 
     def readout_html(self, values: dict[str, str]) -> str:
         return readout_html(self.result, values)

@@ -275,6 +275,9 @@ class CircuitsExplorer(Explorer):
         return widgets.VBox([self.slider_n, self.readout, self.image])
 
     def compute(self, state: _CircuitsState) -> int:
+        if not isinstance(state, _CircuitsState):
+            raise TypeError(f"state must be this explorer's state (explorer.state); got "
+                            f"{type(state).__name__}")
         return _check_n(state.n) - EXPLORER_N_MIN
 
     def readouts(self, state: _CircuitsState | None = None, result: object = None
@@ -282,6 +285,9 @@ class CircuitsExplorer(Explorer):
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
+        if not isinstance(state, _CircuitsState):
+            raise TypeError(f"state must be this explorer's state (explorer.state) or None; got "
+                            f"{type(state).__name__}")
         return circuits_readouts(state.n)
 
     def readout_html(self, values: dict[str, str]) -> str:
