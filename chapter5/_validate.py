@@ -70,6 +70,14 @@ def finite_float(name: str, value: object) -> float:
     return x
 
 
+def finite_pair(name: str, value: object) -> tuple[float, float]:
+    """Return ``value`` (two finite real numbers, e.g. ``(low, high)``) as a tuple of floats."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) \
+            or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of numbers (low, high); got {_short(value)}")
+    return finite_float(f"{name}[0]", value[0]), finite_float(f"{name}[1]", value[1])
+
+
 def positive_int(name: str, value: object, *, minimum: int = 1,
                  maximum: int | None = None) -> int:
     """Return ``value`` as an int in [``minimum``, ``maximum``] or raise a clear error."""

@@ -94,6 +94,15 @@ class Chain:
         return Chain(self.w[:depth], self.b[:depth], self.a0)
 
 
+def _check_gradients(g: object, name: str = "g") -> ChainGradients:
+    """Return ``g`` if it is the :class:`ChainGradients` that :func:`gradients` returns, else
+    raise a TypeError naming ``name``. Introduced in ``03-chain-of-neurons``."""
+    if not isinstance(g, ChainGradients):
+        raise TypeError(f"{name} must be the ChainGradients that chapter5.chain.gradients() "
+                        f"returns; got {type(g).__name__}")
+    return g
+
+
 def _check_chain(chain: object) -> Chain:
     if not isinstance(chain, Chain):
         raise TypeError(f"chain must be a chapter5.chain.Chain; got {type(chain).__name__}")
@@ -353,9 +362,7 @@ def product_equation(g: ChainGradients) -> str:
     """
     from chapter5.readout import format_signed_log10
 
-    if not isinstance(g, ChainGradients):
-        raise TypeError(f"g must be the ChainGradients that gradients() returns; "
-                        f"got {type(g).__name__}")
+    g = _check_gradients(g)
     L = g.z.size
     symbols = ["σ'(z1)"] + [f"w{k}σ'(z{k})" for k in range(2, L + 1)] + [f"dC/da{L}"]
     values = [format_signed_log10(1.0, float(log_sigmoid_prime(g.z[0]) / LN10))]

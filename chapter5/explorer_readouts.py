@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chapter5.chain import ChainGradients, product_equation
+from chapter5.chain import ChainGradients, _check_gradients, product_equation
 from chapter5.circuits import sop_gate_count, xor_tree_depth, xor_tree_gate_count
 from chapter5.prevalence import band, width_bound
 from chapter5.readout import format_float, format_signed_log10, format_times
@@ -33,6 +33,7 @@ def chain_readouts(g: ChainGradients) -> dict[str, str]:
     ``ratio_1_L`` (dC/db_1 / dC/db_L) and ``equation`` (eq. 122 with the numbers in,
     :func:`chapter5.chain.product_equation`). Introduced in ``03-chain-of-neurons``.
     """
+    g = _check_gradients(g)
     out: dict[str, str] = {}
     for j in range(1, g.z.size + 1):
         out[f"z_{j}"] = format_float(g.z[j - 1])
@@ -50,6 +51,7 @@ def speed_words(g: ChainGradients) -> str:
 
     Introduced in ``03-chain-of-neurons``.
     """
+    g = _check_gradients(g)
     L = g.z.size
     r = g.log10_ratio_first_last
     if L == 1:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from chapter5._validate import finite_array, finite_float, positive_int
+from chapter5._validate import finite_array, finite_float, finite_pair, positive_int
 from chapter5.activations import sigmoid
 
 # Smallest sigmoid value used as a divisor when bracketing w2 (sigma underflows to 0 far left).
@@ -162,16 +162,16 @@ def identity_neuron_minimax(
     Returns the best setting as an :class:`IdentityFit`, about w1 = 5.65, b = -2.82, w2 = 1.00
     with worst error 0.056. Introduced in ``05-how-common-is-vanishing``.
     """
-    lo_w1, hi_w1 = (finite_float("w1_range[0]", w1_range[0]),
-                    finite_float("w1_range[1]", w1_range[1]))
-    lo_b, hi_b = finite_float("b_range[0]", b_range[0]), finite_float("b_range[1]", b_range[1])
+    lo_w1, hi_w1 = finite_pair("w1_range", w1_range)
+    lo_b, hi_b = finite_pair("b_range", b_range)
     if not 0.0 < lo_w1 < hi_w1:
         raise ValueError(f"w1_range must satisfy 0 < low < high; got {w1_range!r}")
     if not lo_b < hi_b:
         raise ValueError(f"b_range must satisfy low < high; got {b_range!r}")
-    n_grid = positive_int("n_grid", n_grid, minimum=2)
-    starts = positive_int("starts", starts)
-    n_check = positive_int("n_check", n_check, minimum=2)
+    # the coarse grid holds 2 n_grid^2 pairs x 101 points: 1,000 is already 2e8 sigmoids
+    n_grid = positive_int("n_grid", n_grid, minimum=2, maximum=1000)
+    starts = positive_int("starts", starts, maximum=100)  # each is a local search
+    n_check = positive_int("n_check", n_check, minimum=2, maximum=10**7)
 
     w1_axis = np.geomspace(lo_w1, hi_w1, n_grid)
     b_axis = np.linspace(lo_b, hi_b, 2 * n_grid)

@@ -34,8 +34,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from chapter5._validate import choice, finite_array, finite_float, int_list, positive_int
 from chapter5.data import MNIST
-from chapter5.network import ACTIVATIONS, Network, as_generator
+from chapter5.network import ACTIVATIONS, INITIALISERS, Network, as_generator
 
 __all__ = [
     "HiddenMeansTrace",
@@ -70,10 +71,8 @@ def glorot_bengio_parameters(sizes: Sequence[int], seed: int | np.random.Generat
     Returns ``(weights, biases)`` ready for :meth:`Network.set_parameters`.
     Introduced in ``06-many-neurons-other-obstacles``.
     """
-    sizes = [int(s) for s in sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"sizes must list at least two positive layer sizes; got {sizes}")
-    rng = as_generator(seed)
+    sizes = _sizes(sizes)
+    rng = _generator(seed)
     weights = [rng.uniform(-1.0, 1.0, size=(n_out, n_in)) / np.sqrt(n_in)
                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     biases = [np.zeros(n_out) for n_out in sizes[1:]]
@@ -148,16 +147,21 @@ def track_hidden_means(
     Introduced in ``06-many-neurons-other-obstacles``.
     """
     _check_net(net)
-    for name, v in (("epochs", epochs), ("records_per_epoch", records_per_epoch)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a whole number >= 1; got {v!r}")
-    if not 0.0 < float(low) < 1.0:
+    x, y = _batch(net, "x", x, "y", y)
+    probe_x, probe_y = _batch(net, "probe_x", probe_x, "probe_y", probe_y)
+    epochs = _whole("epochs", epochs, maximum=MAX_EPOCHS)
+    records_per_epoch = _whole("records_per_epoch", records_per_epoch)
+    mini_batch_size = _whole("mini_batch_size", mini_batch_size)
+    eta = _eta(eta)
+    lmbda = _lmbda(lmbda, eta, x.shape[0])
+    low = finite_float("low", low)
+    if not 0.0 < low < 1.0:
         raise ValueError(f"low must lie strictly between 0 and 1; got {low!r}")
-    n = int(np.shape(x)[0])
+    n = x.shape[0]
     if records_per_epoch * mini_batch_size > n:
         raise ValueError(f"records_per_epoch ({records_per_epoch}) x mini_batch_size "
                          f"({mini_batch_size}) must not exceed the {n} training inputs")
-    rng = as_generator(seed)
+    rng = _generator(seed)
     steps, means, lows, accs = [], [], [], []
 
     def record(step: int) -> None:
@@ -253,10 +257,8 @@ def speeds_over_seeds(
     peaks at 1) by multiplying every weight that reads a hidden activation by k.
     Introduced in ``06-many-neurons-other-obstacles``.
     """
-    seeds = [int(s) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must list at least one seed")
-    scale = _positive("hidden_scale", hidden_scale)
+    seeds = _seeds(seeds)
+    scale = _hidden_scale(hidden_scale)
     return np.array([
         _hidden_scaled(Network(sizes, seed=s, activation=activation, init=init), scale)
         .speeds(x, y) for s in seeds])
@@ -294,10 +296,15 @@ def sharpness(net: Network, x: np.ndarray, y: np.ndarray, *, iterations: int = 1
     Introduced in ``06-many-neurons-other-obstacles``.
     """
     _check_net(net)
+    x, y = _batch(net, "x", x, "y", y)
     if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) \
-            or iterations < 1:
-        raise ValueError(f"iterations must be a whole number >= 1; got {iterations!r}")
+            or not 1 <= iterations <= 1000:
+        raise ValueError(f"iterations must be a whole number >= 1 (at most 1000); "
+                         f"got {iterations!r}")
     eps = _positive("eps", eps)
+    if eps > 1.0:
+        raise ValueError(f"eps must be a small step, at most 1; got {eps!r}")
+    seed = positive_int("seed", seed, minimum=0)
     w0 = [w.copy() for w in net.weights]
     b0 = [b.copy() for b in net.biases]
     theta = _flat(w0 + b0)
@@ -364,6 +371,95 @@ def _positive(name: str, value: object) -> float:
     return float(value)
 
 
+#: Largest number of epochs (or records) an experiment accepts: far beyond what notebook 06 runs.
+MAX_EPOCHS = 100_000
+#: Largest learning rate accepted: with eta above this every net here diverges to NaN.
+MAX_ETA = 100.0
+
+
+def _whole(name: str, value: object, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole number in [minimum, maximum], or a ValueError/TypeError that says so."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number >= {minimum}; got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        top = "" if maximum is None else f" (at most {maximum})"
+        raise ValueError(f"{name} must be a whole number >= {minimum}{top}; got {value!r}")
+    return int(value)
+
+
+def _seeds(seeds: object) -> list[int]:
+    if isinstance(seeds, (Sequence, np.ndarray)) and not isinstance(seeds, str) \
+            and len(seeds) == 0:
+        raise ValueError("seeds must list at least one seed")
+    return list(int_list("seeds", seeds))
+
+
+def _sizes(sizes: object) -> list[int]:
+    out = list(int_list("sizes", sizes, minimum=0, maximum=100_000))
+    if len(out) < 2 or min(out) < 1:
+        raise ValueError(f"sizes must list at least two positive layer sizes; got {out}")
+    return out
+
+
+def _generator(seed: object, name: str = "seed") -> np.random.Generator:
+    if not isinstance(seed, np.random.Generator):
+        seed = positive_int(name, seed, minimum=0)
+    return as_generator(seed, name)
+
+
+def _eta(eta: object) -> float:
+    e = finite_float("eta", eta)
+    if not 0.0 < e <= MAX_ETA:
+        raise ValueError(f"eta must be > 0 and at most {MAX_ETA:g}; got {e!r}")
+    return e
+
+
+def _lmbda(lmbda: object, eta: float, n: int) -> float:
+    """lmbda >= 0 with a weight-decay factor 1 - eta lmbda / n that stays above 0."""
+    value = finite_float("lmbda", lmbda)
+    if value < 0.0:
+        raise ValueError(f"lmbda must be >= 0; got {value!r}")
+    if eta * value / n >= 1.0:
+        raise ValueError(f"lmbda must be below n / eta = {n / eta:g} (else weight decay "
+                         f"1 - eta lmbda / n flips every weight's sign); got {value!r}")
+    return value
+
+
+def _hidden_scale(value: object) -> float:
+    scale = _positive("hidden_scale", value)
+    if scale > 1000.0:
+        raise ValueError(f"hidden_scale must be at most 1000 (beyond, every z saturates); "
+                         f"got {scale!r}")
+    return scale
+
+
+def _batch(net: Network, x_name: str, x: object, y_name: str, y: object
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (n, sizes[0]) and n integer labels in 0 .. sizes[-1] - 1 for ``net``, checked."""
+    arr = finite_array(x_name, x, ndim=2)
+    if arr.shape[0] < 1 or arr.shape[1] != net.sizes[0]:
+        raise ValueError(f"{x_name} must have shape (n, {net.sizes[0]}) with n >= 1 (one input "
+                         f"per row); got {arr.shape}")
+    labels = list(int_list(y_name, y, minimum=0, maximum=net.sizes[-1] - 1))
+    if len(labels) != arr.shape[0]:
+        raise ValueError(f"{y_name} must hold one label per row of {x_name} ({arr.shape[0]}); "
+                         f"got {len(labels)}")
+    return np.asarray(x), np.asarray(y)
+
+
+def _experiment_args(data: object, sizes: object, activation: object, init: object,
+                     n_images: object) -> tuple[MNIST, list[int], int]:
+    data = _check_data(data)
+    sizes_t = _sizes(sizes)
+    if sizes_t[0] != data.train.x.shape[1] or sizes_t[-1] != 10:
+        raise ValueError(f"sizes must start with {data.train.x.shape[1]} inputs and end with 10 "
+                         f"outputs for MNIST; got {sizes_t}")
+    choice("activation", activation, tuple(ACTIVATIONS))
+    choice("init", init, INITIALISERS)
+    n = positive_int("n_images", n_images, maximum=len(data.train.y))
+    return data, sizes_t, n
+
+
 def _check_data(data: object) -> MNIST:
     if not isinstance(data, MNIST):
         raise TypeError("data must be the MNIST object chapter5.data.load_mnist() returns; "
@@ -421,11 +517,9 @@ def init_speeds(
     Returns an array (len(seeds), len(sizes) - 2). Introduced in
     ``06-many-neurons-other-obstacles``.
     """
-    data = _check_data(data)
-    sizes_t = [int(s) for s in sizes]
-    seeds_t = [int(s) for s in seeds]
-    if not seeds_t:
-        raise ValueError("seeds must list at least one seed")
+    data, sizes_t, n_images = _experiment_args(data, sizes, activation, init, n_images)
+    seeds_t = _seeds(seeds)
+    hidden_scale = _hidden_scale(hidden_scale)
     x, y = data.train.x[:n_images], data.train.y[:n_images]
     params = {"sizes": sizes_t, "seeds": seeds_t, "activation": activation, "init": init,
               "hidden_scale": float(hidden_scale), "data": _fingerprint(x, y)}
@@ -486,11 +580,12 @@ def training_run(
 
     Introduced in ``06-many-neurons-other-obstacles``.
     """
-    data = _check_data(data)
-    sizes_t = [int(s) for s in sizes]
-    epochs, every = int(epochs), int(sharpness_every)
-    if epochs < 1 or every < 0:
-        raise ValueError(f"epochs must be >= 1 and sharpness_every >= 0; got {epochs}, {every}")
+    seed = positive_int("seed", seed, minimum=0)
+    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    data, sizes_t, n_images = _experiment_args(data, sizes, activation, init, n_images)
+    every = positive_int("sharpness_every", sharpness_every, minimum=0, maximum=epochs)
+    eta = _eta(eta)
+    lmbda = _lmbda(lmbda, eta, n_images)
     x, y = data.train.x[:n_images], data.train.y[:n_images]
     h = len(sizes_t) - 2
     marks = list(range(0, epochs + 1, every)) if every else []
@@ -584,7 +679,17 @@ def saturation_run(
     Introduced in ``06-many-neurons-other-obstacles``.
     """
     data = _check_data(data)
-    sizes = [784] + [int(width)] * int(hidden_layers) + [10]
+    width = positive_int("width", width, maximum=10_000)
+    init = choice("init", init, ("Glorot-Bengio",) + INITIALISERS)
+    seed = positive_int("seed", seed, minimum=0)
+    hidden_layers = positive_int("hidden_layers", hidden_layers, maximum=100)
+    n_train = positive_int("n_train", n_train, maximum=len(data.train.y))
+    n_probe = positive_int("n_probe", n_probe, maximum=len(data.validation.y))
+    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    mini_batch_size = positive_int("mini_batch_size", mini_batch_size, maximum=n_train)
+    eta = _eta(eta)
+    records_per_epoch = positive_int("records_per_epoch", records_per_epoch, maximum=n_train)
+    sizes = [data.train.x.shape[1]] + [width] * hidden_layers + [10]
     x, y = data.train.x[:n_train], data.train.y[:n_train]
     px, py = data.validation.x[:n_probe], data.validation.y[:n_probe]
     params = {"sizes": sizes, "init": init, "seed": int(seed), "epochs": int(epochs),
@@ -646,8 +751,10 @@ def symmetry_run(sizes: Sequence[int], data: MNIST, *, epochs: int = 200, eta: f
     from a zero start and from the default random start, and how alike each hidden layer's
     neurons end up. Cached. Introduced in ``06-many-neurons-other-obstacles``.
     """
-    data = _check_data(data)
-    sizes_t = [int(s) for s in sizes]
+    data, sizes_t, n_images = _experiment_args(data, sizes, "sigmoid", "default", n_images)
+    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    eta = _eta(eta)
+    seed = positive_int("seed", seed, minimum=0)
     h = len(sizes_t) - 2
     x, y = data.train.x[:n_images], data.train.y[:n_images]
     params = {"sizes": sizes_t, "epochs": int(epochs), "eta": float(eta), "seed": int(seed),

@@ -110,7 +110,7 @@ def format_times(log10_x: float) -> str:
 
     Introduced in ``03-chain-of-neurons``.
     """
-    log10_x = float(log10_x)
+    log10_x = _real("log10_x", log10_x)
     if not (math.isfinite(log10_x) and log10_x >= 0.0):
         raise ValueError(f"log10_x must be a finite number >= 0; got {log10_x!r}")
     if log10_x >= TIMES_MAX_DECADES:

@@ -60,6 +60,10 @@ LABELS = {label for label, _ in BAD_VALUES}
 
 # Groups of labels for the ``ok`` sets below.
 REALS = {"negative", "negative float", "zero", "fraction", "1e308", "huge"}
+NONZERO_REALS = {"negative", "negative float", "fraction", "1e308", "huge"}
+IN_SLIDER_RANGE = {"negative", "negative float", "zero", "fraction"}  # |x| <= 3
+BAND_OK = {"w": IN_SLIDER_RANGE, "b": IN_SLIDER_RANGE}
+BAND_SET_OK = {"w": {"None"} | IN_SLIDER_RANGE, "b": {"None"} | IN_SLIDER_RANGE}  # None: keep
 MODERATE_REALS = {"negative", "negative float", "zero", "fraction", "huge"}  # |x| <= 1e9
 SHAPES = {"empty list", "empty array", "wrong shape"}
 IEEE = {"nan", "inf", "-inf"}  # NaN in -> NaN out, infinities -> the limits
@@ -165,6 +169,30 @@ def _mnist_xy() -> tuple[np.ndarray, np.ndarray]:
     return d.train.x[:10], d.train.y[:10]
 
 
+def _mnist_net() -> Any:
+    from chapter5.network import Network
+    return Network([784, 5, 5, 10], seed=0)
+
+
+def _chain_explorer() -> Any:
+    from chapter5.viz.chain import ChainExplorer
+    return ChainExplorer(3)
+
+
+def _circuits_explorer() -> Any:
+    from chapter5.viz.circuits_explorer import CircuitsExplorer
+    return CircuitsExplorer(3)
+
+
+def _band_explorer() -> Any:
+    from chapter5.viz.prevalence import BandExplorer
+    return BandExplorer()
+
+
+def _readout_now(explorer: Any) -> dict[str, str]:
+    return dict(explorer.readouts(explorer.state, explorer.result))
+
+
 def _ax() -> Any:
     from matplotlib.figure import Figure
     return Figure().subplots()
@@ -177,7 +205,7 @@ def _figure() -> Any:
 
 def _trace() -> Any:
     from chapter5.network import Network
-    from chapter5.viz.obstacles import track_hidden_means
+    from chapter5.obstacles import track_hidden_means
     x, y = _mnist_xy()
     return track_hidden_means(Network([784, 5, 5, 10], seed=0), x, y, x, y, epochs=1,
                               mini_batch_size=2, records_per_epoch=2)
@@ -189,7 +217,7 @@ def _speed_panels() -> dict[str, dict[str, np.ndarray]]:
 
 def _factors() -> dict[str, dict[str, np.ndarray]]:
     from chapter5.network import Network
-    from chapter5.viz.obstacles import layer_factors
+    from chapter5.obstacles import layer_factors
     x, y = _mnist_xy()
     return {"default": layer_factors(Network([784, 5, 5, 10], seed=0), x, y)}
 
@@ -281,6 +309,57 @@ CASES: dict[str, Case] = {
                                                  ok={"sign": REALS | {"inf", "-inf"},
                                                      "log10_abs": REALS | {"-inf"}}),
     "chapter5.readout.format_float": Case(args={"x": 0.25}, ok={"x": REALS}),
+    "chapter5.readout.format_times": Case(args={"log10_x": 2.9},
+                                          ok={"log10_x": {"zero", "fraction", "1e308", "huge"}}),
+    # identity
+    "chapter5.identity.identity_error": Case(
+        args={"w1": 5.0, "b": -2.5, "w2": 1.0, "x": [0.0, 0.5, 1.0]},
+        ok={"w1": REALS, "b": REALS, "w2": REALS, "x": {"empty list", "empty array"}}),
+    "chapter5.identity.minimax_output_weight": Case(
+        args={"w1": [5.0, 2.0], "b": [-2.5, -1.0], "x": [0.0, 0.5, 1.0]}),
+    "chapter5.identity.identity_neuron_minimax": Case(
+        args={"w1_range": (1.0, 10.0), "b_range": (-5.0, 0.0), "n_grid": 4, "starts": 1,
+              "n_check": 101}),
+    # explorer readouts
+    "chapter5.explorer_readouts.chain_readouts": Case(args={"g": _grads}),
+    "chapter5.explorer_readouts.speed_words": Case(args={"g": _grads}),
+    "chapter5.explorer_readouts.band_readouts": Case(args={"w": 8.0, "b": -4.0},
+                                                     ok={"w": REALS, "b": REALS}),
+    "chapter5.explorer_readouts.circuits_readouts": Case(args={"n": 3}),
+    # obstacles (measurements on a tiny net; the experiments on the tiny data set)
+    "chapter5.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
+                                                        ok={"seed": {"zero", "huge"}}),
+    "chapter5.obstacles.track_hidden_means": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
+              "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1],
+              "epochs": 1, "mini_batch_size": 2, "records_per_epoch": 2},
+        ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"}}),
+    "chapter5.obstacles.layer_factors": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
+    "chapter5.obstacles.speeds_over_seeds": Case(
+        args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
+              "y": lambda: _mnist_xy()[1]}, ok={"hidden_scale": {"fraction"}}),
+    "chapter5.obstacles.sharpness": Case(
+        args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
+              "iterations": 2}, ok={"seed": {"zero", "huge"}}),
+    "chapter5.obstacles.escape_factors": Case(args={"net": _mnist_net,
+                                                    "x": lambda: _mnist_xy()[0]}),
+    "chapter5.obstacles.init_speeds": Case(
+        args={"sizes": [784, 5, 5, 10], "seeds": [0], "data": _tiny_mnist, "n_images": 10},
+        ok={"hidden_scale": {"fraction"}}),
+    "chapter5.obstacles.training_run": Case(
+        args={"sizes": [784, 5, 5, 10], "seed": 0, "data": _tiny_mnist, "epochs": 2,
+              "n_images": 10, "sharpness_every": 1},
+        ok={"seed": {"zero", "huge"}, "lmbda": {"zero", "fraction"}, "eta": {"fraction"},
+            "sharpness_every": {"zero"}}),
+    "chapter5.obstacles.saturation_run": Case(
+        args={"width": 5, "init": "default", "seed": 0, "data": _tiny_mnist,
+              "hidden_layers": 2, "n_train": 20, "n_probe": 5, "mini_batch_size": 2,
+              "records_per_epoch": 2},
+        ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
+    "chapter5.obstacles.symmetry_run": Case(
+        args={"sizes": [784, 3, 3, 10], "data": _tiny_mnist, "epochs": 2, "n_images": 10},
+        ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
     # prose
     "chapter5.prose.glue": Case(args={"name": "w", "value": 2.0},
                                 ok={"name": {"string"}, "value": REALS | STRINGS}),
@@ -296,14 +375,19 @@ CASES: dict[str, Case] = {
     "chapter5.experiments.accuracy_vs_depth": Case(
         args={"hidden_layers": (1,), "seeds": (0,), "epochs": 1, "n_train": 20,
               "mini_batch_size": 10, "data": _tiny_mnist, "progress": False},
-        ok={"lmbda": {"zero", "fraction"}, "eta": {"fraction"}, **EXPERIMENT_FLAGS}),
+        # None: the value in EXPERIMENT_A (documented); workers beyond the runs are capped
+        ok={"lmbda": {"zero", "fraction", "None"}, "eta": {"fraction", "None"},
+            "epochs": {"None"}, "mini_batch_size": {"None"}, "workers": {"None", "huge"},
+            **EXPERIMENT_FLAGS}),
     "chapter5.experiments.speeds_at_init": Case(
         args={"hidden_layers": (2,), "seeds": (0,), "n_images": 20, "data": _tiny_mnist,
               "progress": False}, ok=dict(EXPERIMENT_FLAGS)),
     "chapter5.experiments.speeds_during_training": Case(
         args={"hidden_layers": (2,), "seeds": (0,), "epochs": 2, "n_images": 20,
               "data": _tiny_mnist, "progress": False},
-        ok={"lmbda": {"zero", "fraction"}, "eta": {"fraction"}, **EXPERIMENT_FLAGS}),
+        # None: the value in EXPERIMENT_C (documented); workers beyond the depths are capped
+        ok={"lmbda": {"zero", "fraction", "None"}, "eta": {"fraction", "None"},
+            "epochs": {"None"}, "workers": {"None", "huge"}, **EXPERIMENT_FLAGS}),
     "chapter5.experiments.SpeedsDuringTraining.ratio": Case(self=lambda: _speeds_result(True),
                                                             args={"h": 2}),
     "chapter5.experiments.initial_gradient_bars": Case(
@@ -353,25 +437,28 @@ CASES: dict[str, Case] = {
     "chapter5.data.one_hot_labels": Case(args={"labels": [0, 2, 1], "n_classes": 3},
                                          ok={"labels": {"empty list"}}),
     # viz: chain
-    "chapter5.viz.chain.sigmoid_figure": Case(args={"z_max": 6.0, "n": 11}),
-    "chapter5.viz.chain.weight_draw_figure": Case(args={"sample": lambda: np.linspace(-2, 2,
+    "chapter5.viz.chain_figures.sigmoid_figure": Case(args={"z_max": 6.0, "n": 11},
+                                                       ok={"z_max": {"fraction"}}),
+    "chapter5.viz.chain_figures.weight_draw_figure": Case(args={"sample": lambda: np.linspace(-2, 2,
                                                                                       50)}),
-    "chapter5.viz.chain.db1_vs_db3_figure": Case(args={"chain": lambda: __import__(
+    "chapter5.viz.chain_figures.db1_vs_db3_figure": Case(args={"chain": lambda: __import__(
         "chapter5.chain", fromlist=["typical_chain"]).typical_chain(4), "dC_daL": 1.0},
-                                                 ok={"dC_daL": MODERATE_REALS}),
+                                                 ok={"dC_daL": NONZERO_REALS}),
     "chapter5.viz.chain.readout_strings": Case(args={"g": _grads}),
-    "chapter5.viz.chain.equation_html": Case(args={"g": _grads}),
-    "chapter5.viz.chain.readout_html": Case(args={"g": _grads}),
-    "chapter5.viz.chain.parse_readout": Case(args={"markup": lambda: __import__(
+    "chapter5.viz.chain.equation_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
+    "chapter5.viz.chain.readout_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
+    "chapter5.viz.explorer.parse_readout": Case(ok={"markup": STRINGS},  # no keys: {}
+                                                args={"markup": lambda: __import__(
         "chapter5.viz.chain", fromlist=["readout_html"]).readout_html(_grads())}),
-    "chapter5.viz.chain.ChainPicture": Case(args={"max_depth": 4, "dpi": 50, "live": False}),
-    "chapter5.viz.chain.ChainPicture.update": Case(
-        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
-            4, 50, live=False), args={"chain": _chain, "g": _grads}),
-    "chapter5.viz.chain.ChainPicture.show": Case(
-        self=lambda: __import__("chapter5.viz.chain", fromlist=["ChainPicture"]).ChainPicture(
-            4, 50, live=False), args={"chain": _chain}, ok={"dC_daL": MODERATE_REALS}),
-    "chapter5.viz.chain.static_chain_figure": Case(args={"chain": _chain},
+    "chapter5.viz.chain_picture.ChainPicture": Case(args={"max_depth": 4, "dpi": 50,
+                                                          "live": False}),
+    "chapter5.viz.chain_picture.ChainPicture.update": Case(
+        self=lambda: __import__("chapter5.viz.chain_picture", fromlist=["ChainPicture"])
+        .ChainPicture(4, 50, live=False), args={"state": _chain, "result": _grads}),
+    "chapter5.viz.chain_picture.ChainPicture.show": Case(
+        self=lambda: __import__("chapter5.viz.chain_picture", fromlist=["ChainPicture"])
+        .ChainPicture(4, 50, live=False), args={"chain": _chain}, ok={"dC_daL": NONZERO_REALS}),
+    "chapter5.viz.chain_picture.static_chain_figure": Case(args={"chain": _chain},
                                                    ok={"chain": {"None"}}),
     "chapter5.viz.chain.preset_chain": Case(args={"name": "typical", "depth": 4}),
     "chapter5.viz.chain.ChainExplorer": Case(args={"depth": 3, "preset": "typical"}),
@@ -384,68 +471,99 @@ CASES: dict[str, Case] = {
     # viz: circuits
     "chapter5.viz.circuits.circuit_layout": Case(args={"circuit": _circuit}),
     "chapter5.viz.circuits.draw_circuit": Case(args={"ax": _ax, "circuit": _circuit},
-                                               ok={"show_blocks": {"None", "string"}}),
+                                               ok={"show_blocks": {"None"} | STRINGS,
+                                                   "fontsize": {"fraction"}}),
     "chapter5.viz.circuits.parity_circuits_figure": Case(args={"n": 3}),
-    "chapter5.viz.circuits.readout_strings": Case(args={"n": 3}),
-    "chapter5.viz.circuits.readout_html": Case(
+    "chapter5.viz.circuits_explorer.readout_strings": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.readout_html": Case(
         args={"n": 3, "values": lambda: __import__(
-            "chapter5.viz.circuits", fromlist=["readout_strings"]).readout_strings(3)}),
-    "chapter5.viz.circuits.CircuitsPicture": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsPicture.update": Case(
-        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsPicture"])
+            "chapter5.viz.circuits_explorer", fromlist=["readout_strings"]).readout_strings(3)}),
+    "chapter5.viz.circuits_explorer.CircuitsPicture": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsPicture.show": Case(
+        self=lambda: __import__("chapter5.viz.circuits_explorer", fromlist=["CircuitsPicture"])
         .CircuitsPicture(3), args={"n": 4}),
-    "chapter5.viz.circuits.gate_count_figure": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsExplorer": Case(args={"n": 3}),
-    "chapter5.viz.circuits.CircuitsExplorer.set": Case(
-        self=lambda: __import__("chapter5.viz.circuits", fromlist=["CircuitsExplorer"])
+    "chapter5.viz.circuits_explorer.gate_count_figure": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.set": Case(
+        self=lambda: __import__("chapter5.viz.circuits_explorer", fromlist=["CircuitsExplorer"])
         .CircuitsExplorer(3), args={"n": 4}),
-    "chapter5.viz.circuits.circuits_explorer": Case(args={"n": 3}),
+    "chapter5.viz.circuits_explorer.circuits_explorer": Case(args={"n": 3}),
     "chapter5.viz.circuits.multiplier_hierarchy_figure": Case(args={"width": 2}),
     # viz: obstacles
-    "chapter5.viz.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2],
-                                                                  "seed": 0},
-                                                            ok={"seed": {"zero", "huge"}}),
-    "chapter5.viz.obstacles.track_hidden_means": Case(
-        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
-            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
-            "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1], "epochs": 1,
-            "mini_batch_size": 2, "records_per_epoch": 2},
-        ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"},
-            "low": {"zero"}}),
-    "chapter5.viz.obstacles.layer_factors": Case(
-        args={"net": lambda: __import__("chapter5.network", fromlist=["Network"]).Network(
-            [784, 5, 5, 10], seed=0), "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
-    "chapter5.viz.obstacles.speeds_over_seeds": Case(
-        args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
-              "y": lambda: _mnist_xy()[1]}),
     "chapter5.viz.obstacles.saturation_figure": Case(args={"traces": lambda: {"run":
                                                                                _trace()}}),
     "chapter5.viz.obstacles.speed_profiles_figure": Case(args={"panels": _speed_panels}),
     "chapter5.viz.obstacles.factor_norms_figure": Case(args={"factors": _factors}),
+    "chapter5.viz.obstacles.sharpness_figure": Case(
+        args={"runs": lambda: {"eta = 0.1": (np.array([0, 5, 10]), np.array([3.0, 8.0, 19.0]),
+                                             0.1)}}),
+    "chapter5.viz.obstacles.speeds_training_figure": Case(
+        args={"runs": lambda: {"run": np.array([[0.01, 0.1], [0.02, 0.2], [0.03, 0.3]])}}),
     # viz: prevalence
     "chapter5.viz.prevalence.readout_strings": Case(args={"w": 8.0, "b": -4.0},
-                                                    ok={"w": MODERATE_REALS,
-                                                        "b": MODERATE_REALS}),
+                                                    ok={"w": REALS, "b": REALS}),
     "chapter5.viz.prevalence.readout_html": Case(
         args={"values": lambda: __import__("chapter5.viz.prevalence",
                                            fromlist=["readout_strings"]).readout_strings(8.0,
                                                                                          -4.0)}),
-    "chapter5.viz.prevalence.BandPicture": Case(args={"w": 8.0, "b": -4.0}),
-    "chapter5.viz.prevalence.BandPicture.update": Case(
+    "chapter5.viz.prevalence.BandPicture": Case(args={"w": 8.0, "b": -4.0}, ok=BAND_OK),
+    "chapter5.viz.prevalence.BandPicture.show": Case(
         self=lambda: __import__("chapter5.viz.prevalence", fromlist=["BandPicture"])
-        .BandPicture(), args={"w": 6.0, "b": -3.0}),
-    "chapter5.viz.prevalence.band_figure": Case(args={"w": 8.0, "b": -4.0}),
-    "chapter5.viz.prevalence.BandExplorer": Case(args={"w": 8.0, "b": -4.0}),
+        .BandPicture(), args={"w": 6.0, "b": -3.0}, ok=BAND_OK),
+    "chapter5.viz.prevalence.band_figure": Case(args={"w": 8.0, "b": -4.0}, ok=BAND_OK),
+    "chapter5.viz.prevalence.BandExplorer": Case(args={"w": 8.0, "b": -4.0}, ok=BAND_OK),
     "chapter5.viz.prevalence.BandExplorer.set": Case(
         self=lambda: __import__("chapter5.viz.prevalence", fromlist=["BandExplorer"])
-        .BandExplorer(), args={"w": 6.0, "b": -3.0}, ok={"w": {"None"}, "b": {"None"}}),
-    "chapter5.viz.prevalence.band_explorer": Case(args={"w": 8.0, "b": -4.0}),
+        .BandExplorer(), args={"w": 6.0, "b": -3.0}, ok=BAND_SET_OK),
+    "chapter5.viz.prevalence.band_explorer": Case(args={"w": 8.0, "b": -4.0}, ok=BAND_OK),
     "chapter5.viz.prevalence.threshold_figure": Case(args={"w_values": (4.0, 10.0)}),
     "chapter5.viz.prevalence.width_bound_figure": Case(args={"w_abs_max": 50.0,
-                                                             "marks": (4.0, 10.0)}),
+                                                             "marks": (4.0, 10.0)},
+                                                       ok={"marks": {"empty list",
+                                                                     "empty array"}}),
     "chapter5.viz.prevalence.identity_error_figure": Case(
         args={"w1": np.array([1.0, 2.0]), "max_error": np.array([0.1, 0.05]),
               "bound": np.array([0.2, 0.1])}),
+    # viz: the explorer core and diagrams
+    "chapter5.viz.explorer.new_figure": Case(args={"figsize": (4.0, 3.0), "dpi": 50}),
+    "chapter5.viz.explorer.snap": Case(args={"value": -3.9999999999999716, "step": 0.01},
+                                       ok={"value": REALS}),
+    "chapter5.viz.explorer.keyed": Case(args={"key": "w1", "text": "0.5"},
+                                        ok={"key": {"string"}, "text": STRINGS,
+                                            "tag": {"string"}}),
+    "chapter5.viz.explorer.rgba_png": Case(args={"rgba": bytes(2 * 3 * 4), "width": 2,
+                                                 "height": 3}),
+    "chapter5.viz.explorer.readout_row": Case(args={"labels": {"a": "A ="},
+                                                    "values": {"a": "1"}}),
+    "chapter5.viz.diagrams.net_diagram": Case(args={"nets": {"a net": [4, 3, 2]}},
+                                              ok={"width": {"None", "fraction"}}),
+    "chapter5.viz.diagrams.many_neuron_diagram": Case(args={"hidden_layers": 2, "neurons": 3}),
+    "chapter5.viz.chain.ChainExplorer.compute": Case(self=_chain_explorer,
+        args={"state": lambda: _chain_explorer().state}),
+    "chapter5.viz.chain.ChainExplorer.readout_html": Case(self=_chain_explorer,
+        args={"values": lambda: _readout_now(_chain_explorer())}, ok={"values": {"None"}}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.compute": Case(self=_circuits_explorer,
+        args={"state": lambda: _circuits_explorer().state}),
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.readout_html": Case(self=_circuits_explorer,
+        args={"values": lambda: _readout_now(_circuits_explorer())}),
+    "chapter5.viz.prevalence.BandExplorer.compute": Case(self=_band_explorer,
+        args={"state": lambda: _band_explorer().state}),
+    "chapter5.viz.prevalence.BandExplorer.readout_html": Case(self=_band_explorer,
+        args={"values": lambda: _readout_now(_band_explorer())}),
+    "chapter5.viz.chain.ChainExplorer.readouts": Case(
+        self=_chain_explorer, args={"state": lambda: _chain_explorer().state,
+                                     "result": lambda: _chain_explorer().result},
+        ok={"state": LABELS}),  # the readout is the gradients' alone: state is not read
+    "chapter5.viz.chain.ChainExplorer.on_refresh": Case(
+        self=_chain_explorer, args={"values": lambda: _readout_now(_chain_explorer())},
+        ok={"values": {"None"}}),  # None: the readout is computed
+    "chapter5.viz.circuits_explorer.CircuitsExplorer.readouts": Case(
+        self=_circuits_explorer, ok={"state": {"None"}, "result": LABELS}),
+    "chapter5.viz.prevalence.BandExplorer.readouts": Case(
+        self=_band_explorer, ok={"state": {"None"}, "result": LABELS}),
+    "chapter5.viz.explorer.Explorer.time_update": Case(self=_band_explorer,
+                                                       args={"n": 2, "key": "w"},
+                                                       ok={"key": {"None"}}),
     # viz: style, training, unstable, web
     "chapter5.viz.style.layer_colour": Case(args={"layer": 2}),
     "chapter5.viz.style.apply_style": Case(args={"fig": _figure}),
@@ -487,7 +605,11 @@ CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.network.NetworkGradients",
     "chapter5.data.Split",
     "chapter5.data.MNIST",
-    "chapter5.viz.obstacles.HiddenMeansTrace",
+    "chapter5.identity.IdentityFit",
+    "chapter5.obstacles.HiddenMeansTrace",
+    "chapter5.obstacles.TrainingRun",
+    "chapter5.obstacles.SaturationRun",
+    "chapter5.obstacles.SymmetryRun",
 }
 
 #: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
@@ -498,46 +620,54 @@ DATA = "chapter5/data.py belongs to the data engineer"
 DATA_NO_CASE = (DATA + "; a valid call needs the MNIST files or the network, so it has no case "
                 "yet (an offline one: tiny IDX files with their checksums)")
 VIZ = "chapter5/viz/* is being refactored by the core and content engineers"
+VIZ_NO_CASE = ("chapter5/viz/explorer.py (the explorer framework's base classes, slider "
+               "factories and interface hooks each explorer overrides) has no case yet: its bad "
+               "input is not tested")
+LAB_NO_CASE = ("chapter5/lab.py and chapter5/viz/lab.py (notebook 07, merged after this test's "
+               "cases were written) have no case yet: their own tests (tests/test_lab.py) check "
+               "bad configs by name, but this audit does not feed them yet")
 KNOWN_GAPS_OWNED_ELSEWHERE: dict[str, str] = {
+    "chapter5.lab.AtInit": LAB_NO_CASE,
+    "chapter5.lab.Chunk": LAB_NO_CASE,
+    "chapter5.lab.LabConfig": LAB_NO_CASE,
+    "chapter5.lab.LayerHistogram": LAB_NO_CASE,
+    "chapter5.lab.at_init": LAB_NO_CASE,
+    "chapter5.lab.build_network": LAB_NO_CASE,
+    "chapter5.lab.escape_clause": LAB_NO_CASE,
+    "chapter5.lab.images": LAB_NO_CASE,
+    "chapter5.lab.predicted_shrink_per_layer": LAB_NO_CASE,
+    "chapter5.lab.preset": LAB_NO_CASE,
+    "chapter5.lab.ratio_last_first": LAB_NO_CASE,
+    "chapter5.lab.run": LAB_NO_CASE,
+    "chapter5.lab.shrink_per_layer": LAB_NO_CASE,
+    "chapter5.lab.train": LAB_NO_CASE,
+    "chapter5.viz.lab.Guess": LAB_NO_CASE,
+    "chapter5.viz.lab.HistogramPanel.update": LAB_NO_CASE,
+    "chapter5.viz.lab.InitPanel.update": LAB_NO_CASE,
+    "chapter5.viz.lab.Lab": LAB_NO_CASE,
+    "chapter5.viz.lab.Lab.apply_preset": LAB_NO_CASE,
+    "chapter5.viz.lab.Lab.lock_guess": LAB_NO_CASE,
+    "chapter5.viz.lab.Lab.time_moves": LAB_NO_CASE,
+    "chapter5.viz.lab.Lab.train": LAB_NO_CASE,
+    "chapter5.viz.lab.LabState": LAB_NO_CASE,
+    "chapter5.viz.lab.TrainPanel.update": LAB_NO_CASE,
+    "chapter5.viz.lab.readouts": LAB_NO_CASE,
     "chapter5.data.download_mnist": DATA_NO_CASE,
     "chapter5.data.load_mnist": DATA_NO_CASE,
     "chapter5.data.locate_mnist": DATA_NO_CASE,
-    "chapter5.data.one_hot_labels": DATA,
-    "chapter5.viz.chain.ChainExplorer": VIZ,
-    "chapter5.viz.chain.ChainExplorer.apply_preset": VIZ,
-    "chapter5.viz.chain.ChainExplorer.time_update": VIZ,
-    "chapter5.viz.chain.ChainPicture": VIZ,
-    "chapter5.viz.chain.ChainPicture.show": VIZ,
-    "chapter5.viz.chain.ChainPicture.update": VIZ,
-    "chapter5.viz.chain.db1_vs_db3_figure": VIZ,
-    "chapter5.viz.chain.equation_html": VIZ,
-    "chapter5.viz.chain.parse_readout": VIZ,
-    "chapter5.viz.chain.preset_chain": VIZ,
-    "chapter5.viz.chain.readout_html": VIZ,
-    "chapter5.viz.chain.readout_strings": VIZ,
-    "chapter5.viz.chain.sigmoid_figure": VIZ,
-    "chapter5.viz.chain.static_chain_figure": VIZ,
-    "chapter5.viz.chain.weight_draw_figure": VIZ,
-    "chapter5.viz.circuits.circuit_layout": VIZ,
-    "chapter5.viz.circuits.draw_circuit": VIZ,
-    "chapter5.viz.circuits.readout_html": VIZ,
-    "chapter5.viz.obstacles.factor_norms_figure": VIZ,
-    "chapter5.viz.obstacles.glorot_bengio_parameters": VIZ,
-    "chapter5.viz.obstacles.saturation_figure": VIZ,
-    "chapter5.viz.obstacles.speed_profiles_figure": VIZ,
-    "chapter5.viz.obstacles.speeds_over_seeds": VIZ,
-    "chapter5.viz.obstacles.track_hidden_means": VIZ,
-    "chapter5.viz.prevalence.BandExplorer": VIZ,
-    "chapter5.viz.prevalence.BandExplorer.set": VIZ,
-    "chapter5.viz.prevalence.BandPicture": VIZ,
-    "chapter5.viz.prevalence.BandPicture.update": VIZ,
-    "chapter5.viz.prevalence.band_explorer": VIZ,
-    "chapter5.viz.prevalence.band_figure": VIZ,
-    "chapter5.viz.prevalence.identity_error_figure": VIZ,
-    "chapter5.viz.prevalence.readout_html": VIZ,
-    "chapter5.viz.prevalence.readout_strings": VIZ,
-    "chapter5.viz.prevalence.threshold_figure": VIZ,
-    "chapter5.viz.prevalence.width_bound_figure": VIZ,
+    "chapter5.viz.explorer.Control": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Control.convert": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.compute": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.on_refresh": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.readout_html": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.readouts": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Explorer.start": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Panel.moving": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Panel.update": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Picture": VIZ_NO_CASE,
+    "chapter5.viz.explorer.Picture.update": VIZ_NO_CASE,
+    "chapter5.viz.explorer.float_slider": VIZ_NO_CASE,
+    "chapter5.viz.explorer.int_slider": VIZ_NO_CASE,
     "chapter5.viz.style.apply_style": VIZ,
     "chapter5.viz.style.layer_colour": VIZ,
     "chapter5.viz.training.accuracy_table": VIZ,

@@ -7,7 +7,7 @@ The picture is :mod:`chapter5.viz.chain_picture`, the readout strings are
 
 Public pieces
 -------------
-* :class:`ChainState` -- depth, every w_j and b_j, a_0 (the JavaScript explorer's ``state``).
+* :class:`_ChainState` -- depth, every w_j and b_j, a_0 (the JavaScript explorer's ``state``).
 * :data:`PRESET_LABELS` / :func:`preset_chain` -- the three preset buttons, their one definition
   (``chapter5/js/chain_presets.js`` is generated from them).
 * :func:`readout_strings` / :func:`readout_html` / :func:`equation_html` -- the readout.
@@ -29,6 +29,7 @@ from chapter5.chain import (
     EXPLORER_SEED,
     Chain,
     ChainGradients,
+    _check_gradients,
     balanced_chain,
     exploding_chain,
     explorer_typical_chain,
@@ -44,10 +45,17 @@ from chapter5.viz.chain_picture import (
     TEXT_BAND,
     Z_WINDOW,
     ChainPicture,
+    _sub,
     static_chain_figure,
-    sub,
 )
-from chapter5.viz.explorer import Control, Explorer, float_slider, int_slider, parse_readout
+from chapter5.viz.explorer import (
+    Control,
+    Explorer,
+    _check_readout_values,
+    float_slider,
+    int_slider,
+    parse_readout,
+)
 
 #: (min, max, step) of the explorer's sliders (the website's explorer uses the same).
 W_RANGE: tuple[float, float, float] = (-100.0, 100.0, 0.01)
@@ -63,6 +71,12 @@ PRESET_LABELS: dict[str, str] = {
 PRESETS: tuple[str, ...] = tuple(PRESET_LABELS)
 
 
+def _preset_name(name: str, value: object) -> str:
+    if not isinstance(value, str) or value not in PRESETS:
+        raise ValueError(f"{name} must be one of {', '.join(PRESETS)}; got {value!r}")
+    return value
+
+
 def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
     """The chain a preset button sets (all ``depth`` layers, ``a0 = EXPLORER_A0``).
 
@@ -71,6 +85,7 @@ def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
     z_j = 0; ``"balanced"``: w = 4 and every z_j = 0, so every factor is 1.
     Introduced in ``03-chain-of-neurons``.
     """
+    name = _preset_name("name", name)
     if name == "typical":
         return explorer_typical_chain(depth)
     if name == "exploding":
@@ -81,7 +96,7 @@ def preset_chain(name: str, depth: int = EXPLORER_MAX_DEPTH) -> Chain:
 
 
 @dataclasses.dataclass
-class ChainState:
+class _ChainState:
     """What the reader set: ``depth`` and all ``EXPLORER_MAX_DEPTH`` weights and biases (layer j
     at index j - 1; the chain is the first ``depth``), and ``a0``.
 
@@ -95,7 +110,7 @@ class ChainState:
     a0: float
 
     @classmethod
-    def preset(cls, name: str, depth: int = EXPLORER_DEFAULT_DEPTH) -> ChainState:
+    def preset(cls, name: str, depth: int = EXPLORER_DEFAULT_DEPTH) -> _ChainState:
         c = preset_chain(name)
         return cls(depth, c.w.tolist(), c.b.tolist(), c.a0)
 
@@ -125,12 +140,20 @@ def readout_strings(g: ChainGradients) -> dict[str, str]:
     return chain_readouts(g)
 
 
+def _values(g: object, values: object) -> dict[str, str]:
+    """The readout of ``g``: ``values`` if given (checked to hold every key), else computed."""
+    g = _check_gradients(g)
+    if values is None:
+        return chain_readouts(g)
+    return _check_readout_values(values, tuple(chain_readouts(g)))
+
+
 def equation_html(g: ChainGradients, values: dict[str, str] | None = None) -> str:
     """Eq. (122) with the live numbers and the first-to-last ratio in words, as HTML (no
     ``data-key`` attributes: the readout carries those). ``values``: the readout, if already
     computed. Introduced in ``03-chain-of-neurons``.
     """
-    v = chain_readouts(g) if values is None else values
+    v = _values(g, values)
     L = g.z.size
     return (
         '<div style="line-height: 1.5">'
@@ -145,7 +168,7 @@ def readout_html(g: ChainGradients, values: dict[str, str] | None = None) -> str
 
     Introduced in ``03-chain-of-neurons``.
     """
-    s = chain_readouts(g) if values is None else values
+    s = _values(g, values)
     L = g.z.size
     pad = 'style="padding: 1px 0.7em; text-align: right"'
 
@@ -192,7 +215,7 @@ class ChainExplorer(Explorer):
 
     Attributes
     ----------
-    state : ChainState
+    state : _ChainState
     controls, sliders : dict[str, ipywidgets.FloatSlider | ipywidgets.IntSlider]
         Keys ``"w1"``..``"w10"``, ``"b1"``..``"b10"``, ``"a0"``, ``"depth"``.
     buttons : dict[str, ipywidgets.Button]
@@ -217,13 +240,13 @@ class ChainExplorer(Explorer):
             raise ValueError(
                 f"depth must be an integer from 1 to {EXPLORER_MAX_DEPTH}; got {depth!r}"
             )
-        state = ChainState.preset(preset, depth)
+        state = _ChainState.preset(_preset_name("preset", preset), depth)
         n = EXPLORER_MAX_DEPTH
         controls: list[Control] = []
         self._rows = []
         for j in range(1, n + 1):
-            pair = [float_slider(f"w{j}", f"w{sub(j)}", state.w[j - 1], W_RANGE),
-                    float_slider(f"b{j}", f"b{sub(j)}", state.b[j - 1], B_RANGE)]
+            pair = [float_slider(f"w{j}", f"w{_sub(j)}", state.w[j - 1], W_RANGE),
+                    float_slider(f"b{j}", f"b{_sub(j)}", state.b[j - 1], B_RANGE)]
             controls += pair
             self._rows.append(widgets.HBox([c.widget for c in pair]))
         controls.append(float_slider("a0", "a₀", state.a0, A0_RANGE))
@@ -271,11 +294,14 @@ class ChainExplorer(Explorer):
         box.add_class("c5-chain-explorer")
         return box
 
-    def compute(self, state: ChainState) -> ChainGradients:
+    def compute(self, state: _ChainState) -> ChainGradients:
+        if not isinstance(state, _ChainState):
+            raise TypeError(f"state must be this explorer's state (explorer.state); got "
+                            f"{type(state).__name__}")
         return gradients(state.chain)
 
-    def readouts(self, state: ChainState, result: ChainGradients) -> dict[str, str]:
-        return chain_readouts(result)
+    def readouts(self, state: _ChainState, result: ChainGradients) -> dict[str, str]:
+        return chain_readouts(_check_gradients(result, "result"))
 
     def readout_html(self, values: dict[str, str]) -> str:
         return readout_html(self.result, values)
@@ -307,8 +333,8 @@ class ChainExplorer(Explorer):
     def time_update(self, n: int = 30, key: str | None = "w2") -> Any:
         """Move slider ``key`` ``n`` steps through the full observer path (recompute, redraw,
         PNG, readout); each update's wall time in seconds, shape (n,). For the benchmark."""
-        if key == "depth":
-            raise ValueError("key must name a float slider, e.g. 'w2'; got 'depth'")
+        if not isinstance(key, str) or key == "depth":
+            raise ValueError(f"key must name a float slider, e.g. 'w2'; got {key!r}")
         return super().time_update(n, key)
 
 
@@ -318,7 +344,6 @@ __all__ = [
     "B_RANGE",
     "ChainExplorer",
     "ChainPicture",
-    "ChainState",
     "DPI",
     "FACTOR_LOG10_WINDOW",
     "GRADIENT_MAX_DECADES",

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from chapter5._validate import finite_float, real_array
 from chapter5.activations import sigmoid, sigmoid_prime
 from chapter5.chain import Chain, gradients
 from chapter5.readout import format_float, format_signed_log10
@@ -20,6 +21,16 @@ from chapter5.viz.style import INK, PALETTE, apply_style
 
 # ---------------------------------------------------------------------------------------------
 # Static figures for the derivation
+
+
+def _check_dC_daL(dC_daL: object) -> float:
+    """``dC_daL`` as a float: finite and not 0 (every gradient is drawn as a magnitude on a log
+    axis, and a zero dC/da_L makes them all 0). Introduced in ``03-chain-of-neurons``."""
+    value = finite_float("dC_daL", dC_daL)
+    if value == 0.0:
+        raise ValueError("dC_daL must not be 0: every gradient would be 0, which a log axis "
+                         "cannot show")
+    return value
 
 
 def sigmoid_figure(z_max: float = 6.0, n: int = 601) -> Figure:
@@ -36,8 +47,9 @@ def sigmoid_figure(z_max: float = 6.0, n: int = 601) -> Figure:
     -------
     Figure with two axes; ``fig.axes[1]`` holds sigma'. Introduced in ``03-chain-of-neurons``.
     """
-    if not (isinstance(z_max, (int, float)) and math.isfinite(z_max) and z_max > 0):
-        raise ValueError(f"z_max must be a positive finite number; got {z_max!r}")
+    if isinstance(z_max, bool) or not (isinstance(z_max, (int, float))
+                                       and math.isfinite(z_max) and 0 < z_max <= 1000):
+        raise ValueError(f"z_max must be a positive finite number (at most 1000); got {z_max!r}")
     if not (isinstance(n, int) and n >= 3 and n % 2 == 1):
         raise ValueError(f"n must be an odd integer >= 3 (so z = 0 is a grid point); got {n!r}")
     z = np.linspace(-z_max, z_max, n)
@@ -80,7 +92,7 @@ def weight_draw_figure(sample: np.ndarray) -> Figure:
     -------
     Figure with one axes. Introduced in ``03-chain-of-neurons``.
     """
-    sample = np.asarray(sample, dtype=np.float64)
+    sample = real_array("sample", sample)
     if sample.ndim != 1 or sample.size == 0 or not np.all(np.isfinite(sample)):
         raise ValueError("sample must be a non-empty 1-D array of finite numbers")
     w = np.linspace(-4, 4, 801)
@@ -120,7 +132,7 @@ def db1_vs_db3_figure(chain: Chain, dC_daL: float = 1.0) -> Figure:
     """
     if not isinstance(chain, Chain) or chain.depth != 4:
         raise ValueError("chain must be a chapter5.chain.Chain of depth 4 (the chapter's example)")
-    g = gradients(chain, dC_daL)
+    g = gradients(chain, _check_dC_daL(dC_daL))
 
     def fmt(sign: float, log10_abs: float) -> str:
         return format_signed_log10(sign, log10_abs)

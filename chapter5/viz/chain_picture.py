@@ -24,16 +24,20 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from chapter5._validate import finite_float, flag
 from chapter5.activations import sigmoid_prime
 from chapter5.chain import (
     EXPLORER_DEFAULT_DEPTH,
     EXPLORER_MAX_DEPTH,
     Chain,
     ChainGradients,
+    _check_chain,
+    _check_gradients,
     explorer_typical_chain,
     gradients,
 )
 from chapter5.explorer_readouts import chain_readouts, speed_words
+from chapter5.viz.chain_figures import _check_dC_daL
 from chapter5.viz.explorer import Panel, Picture, new_figure
 from chapter5.viz.style import INK, PALETTE, layer_colour
 
@@ -60,7 +64,7 @@ def _power_of_ten(value: float, _pos: object = None) -> str:
     return f"$10^{{{int(round(value))}}}$"
 
 
-def sub(n: int) -> str:
+def _sub(n: int) -> str:
     """``n`` in subscript digits (12 -> "₁₂"). Introduced in ``03-chain-of-neurons``."""
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
@@ -81,7 +85,7 @@ class _Axes:
                                      h / self.height))
 
 
-class ChainPanel(Panel):
+class _ChainPanel(Panel):
     """The chain itself: input, neurons in their layer colours, edges whose width grows with
     |w_j| (dashed where w_j < 0, grey where w_j = 0). Introduced in ``03-chain-of-neurons``."""
 
@@ -132,7 +136,7 @@ class ChainPanel(Panel):
         self._edges.set_colors([PALETTE["grey"] if v == 0 else INK for v in w])
 
 
-class SigmaPrimePanel(Panel):
+class _SigmaPrimePanel(Panel):
     """sigma'(z) with each z_j as a dot in its layer's colour (beyond the window: a triangle).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -168,7 +172,7 @@ class SigmaPrimePanel(Panel):
         self.clipped = bool(below.any() or above.any())
 
 
-class FactorPanel(Panel):
+class _FactorPanel(Panel):
     """Each factor |w_j sigma'(z_j)| as a dot on a log axis, with the lines at 1 and at 1/4.
 
     Below 1 a factor shrinks the gradient that passes through it, above 1 it grows it. Layer 1's
@@ -217,7 +221,7 @@ class FactorPanel(Panel):
         self.clipped = bool(clipped.any())
 
 
-class GradientPanel(Panel):
+class _GradientPanel(Panel):
     """|dC/db_j| on a log axis whose window follows the values (at most 24 decades).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -265,7 +269,7 @@ class GradientPanel(Panel):
         self.clipped = bool(clipped.any())
 
 
-class LayerAxesPanel(Panel):
+class _LayerAxesPanel(Panel):
     """The layer-j axes of the factor and gradient panels and the gradient title (per depth).
     Introduced in ``03-chain-of-neurons``.
     """
@@ -284,16 +288,16 @@ class LayerAxesPanel(Panel):
         for ax in self.axes:
             ax.set_xlim(0.4, L + 0.6)
             ax.xaxis.set_major_locator(FixedLocator(ticks.tolist()))
-        self.axes[1].set_title(f"|∂C/∂bⱼ| when ∂C/∂a{sub(L)} = 1", fontsize=_TITLE)
+        self.axes[1].set_title(f"|∂C/∂bⱼ| when ∂C/∂a{_sub(L)} = 1", fontsize=_TITLE)
 
 
-class NotePanel(Panel):
+class _NotePanel(Panel):
     """One line under the panels naming what is drawn at an axis edge (or nothing).
     Introduced in ``03-chain-of-neurons``.
     """
 
-    def __init__(self, figure: Figure, height: float, sigma: SigmaPrimePanel,
-                 factors: FactorPanel, grads: GradientPanel) -> None:
+    def __init__(self, figure: Figure, height: float, sigma: _SigmaPrimePanel,
+                 factors: _FactorPanel, grads: _GradientPanel) -> None:
         super().__init__()
         self._sources = ((sigma, f"◀ ▶ zⱼ beyond ±{Z_WINDOW[1]:g}"),
                          (factors, f"▼ factor below 10^{FACTOR_LOG10_WINDOW[0]:.0f} (or 0)"),
@@ -310,7 +314,7 @@ class NotePanel(Panel):
             self.stale = True
 
 
-class EquationPanel(Panel):
+class _EquationPanel(Panel):
     """Static pictures only: eq. (122) with the numbers in, on two aligned lines, and the
     first-to-last ratio in words. Introduced in ``03-chain-of-neurons``."""
 
@@ -342,6 +346,10 @@ class EquationPanel(Panel):
         self.stale = True
 
 
+#: The deepest chain a picture draws (one node per neuron across a fixed width).
+PICTURE_MAX_DEPTH = 100
+
+
 class ChainPicture(Picture):
     """One matplotlib figure (Agg) of a chain, created once and redrawn in place (figure 3.4).
 
@@ -361,21 +369,29 @@ class ChainPicture(Picture):
 
     def __init__(self, max_depth: int = EXPLORER_MAX_DEPTH, dpi: float = DPI, *,
                  live: bool = True) -> None:
-        if not isinstance(max_depth, int) or isinstance(max_depth, bool) or max_depth < 1:
-            raise ValueError(f"max_depth must be a positive integer; got {max_depth!r}")
+        if not isinstance(max_depth, int) or isinstance(max_depth, bool) \
+                or not 1 <= max_depth <= PICTURE_MAX_DEPTH:
+            raise ValueError(f"max_depth must be a positive integer (at most "
+                             f"{PICTURE_MAX_DEPTH}, the most neurons a picture can show); "
+                             f"got {max_depth!r}")
+        dpi = finite_float("dpi", dpi)
+        if not 10.0 <= dpi <= 600.0:
+            raise ValueError(f"dpi must lie in [10, 600]; got {dpi!r}")
+        live = flag("live", live)
         self.max_depth = max_depth
         band = 0.0 if live else TEXT_BAND
         height = BODY_SIZE[1] + band
         fig = new_figure((BODY_SIZE[0], height), dpi)
         place = _Axes(fig)
-        chain = ChainPanel(place(0.25, 3.72, 9.1, 1.08), max_depth)
-        sigma = SigmaPrimePanel(place(0.55, 0.78, 2.55, 2.45))
+        chain = _ChainPanel(place(0.25, 3.72, 9.1, 1.08), max_depth)
+        sigma = _SigmaPrimePanel(place(0.55, 0.78, 2.55, 2.45))
         factor_ax, gradient_ax = place(3.85, 0.78, 2.4, 2.45), place(7.0, 0.78, 2.4, 2.45)
-        factors, grads = FactorPanel(factor_ax), GradientPanel(gradient_ax)
-        panels: list[Panel] = [chain, sigma, factors, grads, LayerAxesPanel(factor_ax, gradient_ax),
-                               NotePanel(fig, height, sigma, factors, grads)]
+        factors, grads = _FactorPanel(factor_ax), _GradientPanel(gradient_ax)
+        panels: list[Panel] = [chain, sigma, factors, grads,
+                               _LayerAxesPanel(factor_ax, gradient_ax),
+                               _NotePanel(fig, height, sigma, factors, grads)]
         if not live:
-            panels.append(EquationPanel(fig, 1.0 - 0.08 / height))
+            panels.append(_EquationPanel(fig, 1.0 - 0.08 / height))
         for ax in (sigma.ax, factor_ax, gradient_ax):
             ax.tick_params(labelsize=_TICK)
             ax.grid(alpha=0.3)
@@ -384,9 +400,14 @@ class ChainPicture(Picture):
     def update(self, state: Any, result: ChainGradients) -> None:
         """Move every artist to show ``state`` (a Chain, or anything with ``depth``, ``w``,
         ``a0``) and its gradients ``result`` (:func:`chapter5.chain.gradients`)."""
+        result = _check_gradients(result, "result")
+        if isinstance(state, (bool, np.bool_)) or not isinstance(getattr(state, "depth", None),
+                                                                 (int, np.integer)):
+            raise TypeError(f"state must be a Chain (or a state with depth, w, a0); got "
+                            f"{type(state).__name__}")
         L = result.z.size
         if int(state.depth) != L:
-            raise ValueError(f"g must be the gradients of chain (depth {state.depth}); "
+            raise ValueError(f"result must be the gradients of state (depth {state.depth}); "
                              f"got depth {L}")
         if L > self.max_depth:
             raise ValueError(f"this picture shows chains up to depth {self.max_depth}; got {L}")
@@ -394,7 +415,7 @@ class ChainPicture(Picture):
 
     def show(self, chain: Chain, dC_daL: float = 1.0) -> ChainGradients:
         """Compute the gradients of ``chain``, update the picture and return the gradients."""
-        g = gradients(chain, dC_daL)
+        g = gradients(_check_chain(chain), _check_dC_daL(dC_daL))
         self.update(chain, g)
         return g
 
@@ -402,7 +423,11 @@ class ChainPicture(Picture):
 def static_chain_figure(chain: Chain | None = None) -> Figure:
     """The explorer's picture at one setting (default: the explorer's opening chain), with
     eq. (122) and the ratio on top: figure 3.4. Introduced in ``03-chain-of-neurons``."""
-    chain = explorer_typical_chain(EXPLORER_DEFAULT_DEPTH) if chain is None else chain
+    chain = explorer_typical_chain(EXPLORER_DEFAULT_DEPTH) if chain is None \
+        else _check_chain(chain)
+    if chain.depth > PICTURE_MAX_DEPTH:
+        raise ValueError(f"chain must have at most {PICTURE_MAX_DEPTH} layers to be drawn; "
+                         f"got {chain.depth}")
     picture = ChainPicture(max_depth=max(EXPLORER_MAX_DEPTH, chain.depth), live=False)
     picture.show(chain)
     return picture.figure
@@ -414,8 +439,8 @@ __all__ = [
     "DPI",
     "FACTOR_LOG10_WINDOW",
     "GRADIENT_MAX_DECADES",
+    "PICTURE_MAX_DEPTH",
     "TEXT_BAND",
     "Z_WINDOW",
     "static_chain_figure",
-    "sub",
 ]

@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from chapter5._validate import finite_float, flag
 from chapter5.circuits import (
     Circuit,
     full_adder,
@@ -31,7 +32,6 @@ from chapter5.viz.circuits_explorer import (  # noqa: F401 - the explorer, re-ex
     READOUT_KEYS,
     CircuitsExplorer,
     CircuitsPicture,
-    CircuitsState,
     circuits_explorer,
     gate_count_figure,
     readout_html,
@@ -62,6 +62,8 @@ def circuit_layout(circuit: Circuit) -> tuple[np.ndarray, np.ndarray]:
     the wires they read and spread evenly over the height of the tallest column; y grows
     downwards (input 1 at the top). Introduced in ``01-deep-circuits``.
     """
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"circuit must be a chapter5.circuits.Circuit; got {type(circuit)!r}")
     level = circuit.wire_levels(literals_free=False)
     n_cols = int(level.max()) + 1
     counts = np.bincount(level, minlength=n_cols)
@@ -119,8 +121,18 @@ def draw_circuit(ax: Axes, circuit: Circuit, *, show_blocks: str | None = None,
     it is true. Wires into a gate arrive at evenly spaced points on its left side, sorted by
     the height they come from. Introduced in ``01-deep-circuits``.
     """
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
     if not isinstance(circuit, Circuit):
         raise TypeError(f"circuit must be a chapter5.circuits.Circuit; got {type(circuit)!r}")
+    if show_blocks is not None and not isinstance(show_blocks, str):
+        raise TypeError(f"show_blocks must be a block kind (str) or None; got {show_blocks!r}")
+    term_labels = flag("term_labels", term_labels)
+    for name, value, top in (("gate_width", gate_width, 1.0), ("gate_height", gate_height, 1.0),
+                             ("fontsize", fontsize, 72.0)):
+        v = finite_float(name, value)
+        if not 0.0 < v <= top:
+            raise ValueError(f"{name} must be > 0 and at most {top:g}; got {v!r}")
     x, y = circuit_layout(circuit)
     k = circuit.n_inputs
     half_w, half_h = gate_width / 2.0, gate_height / 2.0

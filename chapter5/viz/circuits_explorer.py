@@ -26,7 +26,15 @@ from chapter5.circuits import (
     xor_tree_gate_count,
 )
 from chapter5.explorer_readouts import CIRCUITS_KEYS, circuits_readouts
-from chapter5.viz.explorer import Explorer, Panel, Picture, int_slider, keyed, new_figure
+from chapter5.viz.explorer import (
+    Explorer,
+    Panel,
+    Picture,
+    _check_readout_values,
+    int_slider,
+    keyed,
+    new_figure,
+)
 from chapter5.viz.style import FACE, PALETTE
 
 READOUT_KEYS: tuple[str, ...] = CIRCUITS_KEYS
@@ -35,7 +43,7 @@ FIGSIZE = (9.6, 3.6)  # inches, explorer picture
 DPI = 80  # 768 x 288 px
 
 
-def check_n(n: object) -> int:
+def _check_n(n: object) -> int:
     """``n`` as an int in the slider's range, or a TypeError / ValueError saying so.
 
     Introduced in ``01-deep-circuits``.
@@ -61,7 +69,7 @@ def readout_strings(n: int) -> dict[str, str]:
     ``sop_gates`` (NOT gates included), ``xor_gates``, ``xor_depth``, decimal integers.
     Introduced in ``01-deep-circuits``.
     """
-    return circuits_readouts(check_n(n))
+    return circuits_readouts(_check_n(n))
 
 
 def readout_html(n: int, values: dict[str, str]) -> str:
@@ -69,7 +77,8 @@ def readout_html(n: int, values: dict[str, str]) -> str:
 
     Introduced in ``01-deep-circuits``.
     """
-    n = check_n(n)
+    n = _check_n(n)
+    values = _check_readout_values(values, READOUT_KEYS)
     v = {k: f"<b>{keyed(k, values[k])}</b>" for k in READOUT_KEYS}
     return (
         '<div style="font-family:monospace;line-height:1.6">'
@@ -82,7 +91,7 @@ def readout_html(n: int, values: dict[str, str]) -> str:
 
 
 @dataclasses.dataclass
-class CircuitsState:
+class _CircuitsState:
     """The circuits explorer's state: the number of input bits ``n``.
 
     Introduced in ``01-deep-circuits``."""
@@ -120,7 +129,7 @@ def _label(ax: Axes, colour: str, dy: float) -> Any:
                        bbox={"facecolor": FACE, "edgecolor": "none", "alpha": 0.85})
 
 
-class GatesPanel(Panel):
+class _GatesPanel(Panel):
     """Gates against n on a log axis: the sum of products (NOTs included), the XOR tree, and the
     XOR tree spelled out in AND/OR/NOT; the current n marked and labelled.
     Introduced in ``01-deep-circuits``.
@@ -148,7 +157,7 @@ class GatesPanel(Panel):
             self.label_tree = _label(ax, c_tree, -10)
             self.title = ax.set_title("", fontsize=10, loc="left")
 
-    def update(self, state: CircuitsState, result: int) -> None:
+    def update(self, state: _CircuitsState, result: int) -> None:
         n, i = state.n, result
         sop, tree = int(self.sop[i]), int(self.tree[i])
         self.vline.set_xdata([n, n])
@@ -177,7 +186,7 @@ class GatesPanel(Panel):
         self.title.set_text(f"n = {n}: {tail}")
 
 
-class DepthPanel(Panel):
+class _DepthPanel(Panel):
     """Depth against n for the same circuits, the current n marked.
     Introduced in ``01-deep-circuits``.
     """
@@ -198,7 +207,7 @@ class DepthPanel(Panel):
             self.vline, self.dot_sop, self.dot_tree = _n_markers(bx, c_sop, c_tree, 8)
         bx.set_title("…paid for with depth", fontsize=10, loc="left")
 
-    def update(self, state: CircuitsState, result: int) -> None:
+    def update(self, state: _CircuitsState, result: int) -> None:
         n, i = state.n, result
         self.vline.set_xdata([n, n])
         self.dot_sop.set_data([n], [int(self.sop_depth[i])])
@@ -206,26 +215,26 @@ class DepthPanel(Panel):
 
 
 class CircuitsPicture(Picture):
-    """One persistent two-panel Agg figure, redrawn in place: :class:`GatesPanel` on the left,
-    :class:`DepthPanel` on the right. Introduced in ``01-deep-circuits``.
+    """One persistent two-panel Agg figure, redrawn in place: :class:`_GatesPanel` on the left,
+    :class:`_DepthPanel` on the right. Introduced in ``01-deep-circuits``.
     """
 
     def __init__(self, n: int = EXPLORER_N_DEFAULT) -> None:
-        n = check_n(n)
+        n = _check_n(n)
         figure = new_figure(FIGSIZE, DPI)
         ax, bx = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1.0]})
         figure.subplots_adjust(left=0.085, right=0.985, bottom=0.15, top=0.88, wspace=0.25)
         self.ax_gates, self.ax_depth = ax, bx
         ns = np.arange(EXPLORER_N_MIN, EXPLORER_N_MAX + 1)
-        super().__init__(figure, [GatesPanel(ax, ns), DepthPanel(bx, ns)], live=False)
+        super().__init__(figure, [_GatesPanel(ax, ns), _DepthPanel(bx, ns)], live=False)
         self.n = 0
         self.show(n)
 
     def show(self, n: int) -> None:
         """Move every marker and label to ``n`` (no new artists, no new figure)."""
-        n = check_n(n)
+        n = _check_n(n)
         self.n = n
-        self.update(CircuitsState(n), n - EXPLORER_N_MIN)
+        self.update(_CircuitsState(n), n - EXPLORER_N_MIN)
 
 
 def gate_count_figure(n: int = EXPLORER_N_DEFAULT) -> Figure:
@@ -241,7 +250,7 @@ class CircuitsExplorer(Explorer):
 
     Attributes
     ----------
-    state : CircuitsState
+    state : _CircuitsState
     controls : dict[str, ipywidgets.IntSlider]
         ``"n"``: class ``c5-slider-n``, range ``EXPLORER_N_MIN..EXPLORER_N_MAX``; also
         ``slider_n``.
@@ -254,25 +263,31 @@ class CircuitsExplorer(Explorer):
     alt = "Gate counts of the two parity circuits against n, log scale"
 
     def __init__(self, n: int = EXPLORER_N_DEFAULT) -> None:
-        n = check_n(n)
+        n = _check_n(n)
         control = int_slider("n", "n", n, EXPLORER_N_MIN, EXPLORER_N_MAX, width="460px",
                              label_width="2em")
         self.slider_n = control.widget
-        self.start(CircuitsState(n), [control], CircuitsPicture(n))
+        self.start(_CircuitsState(n), [control], CircuitsPicture(n))
 
     def layout(self) -> Any:
         import ipywidgets as widgets
 
         return widgets.VBox([self.slider_n, self.readout, self.image])
 
-    def compute(self, state: CircuitsState) -> int:
-        return check_n(state.n) - EXPLORER_N_MIN
+    def compute(self, state: _CircuitsState) -> int:
+        if not isinstance(state, _CircuitsState):
+            raise TypeError(f"state must be this explorer's state (explorer.state); got "
+                            f"{type(state).__name__}")
+        return _check_n(state.n) - EXPLORER_N_MIN
 
-    def readouts(self, state: CircuitsState | None = None, result: object = None
+    def readouts(self, state: _CircuitsState | None = None, result: object = None
                  ) -> dict[str, str]:
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
+        if not isinstance(state, _CircuitsState):
+            raise TypeError(f"state must be this explorer's state (explorer.state) or None; got "
+                            f"{type(state).__name__}")
         return circuits_readouts(state.n)
 
     def readout_html(self, values: dict[str, str]) -> str:
@@ -280,7 +295,7 @@ class CircuitsExplorer(Explorer):
 
     def set(self, n: int) -> None:  # type: ignore[override]
         """Move the slider (as a reader would); the move updates readout and picture."""
-        super().set(n=check_n(n))
+        super().set(n=_check_n(n))
 
 
 def circuits_explorer(n: int = EXPLORER_N_DEFAULT) -> CircuitsExplorer:
@@ -291,11 +306,7 @@ def circuits_explorer(n: int = EXPLORER_N_DEFAULT) -> CircuitsExplorer:
 __all__ = [
     "CircuitsExplorer",
     "CircuitsPicture",
-    "CircuitsState",
-    "DepthPanel",
-    "GatesPanel",
     "READOUT_KEYS",
-    "check_n",
     "circuits_explorer",
     "gate_count_figure",
     "readout_html",

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from chapter5._validate import finite_float
 from chapter5.viz.style import INK, PALETTE, apply_style, layer_colour, rc_params
 
 __all__ = ["net_diagram", "many_neuron_diagram"]
@@ -103,7 +104,9 @@ def net_diagram(nets: Mapping[str, Sequence[int]], *, width: float | None = None
     checked = {str(t): _check_sizes(s, f"nets[{t!r}]") for t, s in nets.items()}
     tallest = min(max(max(s) for s in checked.values()), MAX_DRAWN)
     widths = [len(s) for s in checked.values()]
-    w = width if width is not None else 1.3 * sum(widths) + 0.6
+    w = 1.3 * sum(widths) + 0.6 if width is None else finite_float("width", width)
+    if not 1.0 <= w <= 100.0:
+        raise ValueError(f"width must be the figure width in inches, in [1, 100]; got {w!r}")
     with matplotlib.rc_context(rc_params()):
         fig = Figure(figsize=(w, 0.42 * tallest + 1.4), dpi=100, layout="constrained")
         FigureCanvasAgg(fig)
@@ -133,6 +136,8 @@ def many_neuron_diagram(hidden_layers: int = 3, neurons: int = 4) -> Figure:
     for name, v, lo in (("hidden_layers", hidden_layers, 1), ("neurons", neurons, 1)):
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < lo:
             raise ValueError(f"{name} must be a whole number >= {lo}; got {v!r}")
+    if hidden_layers > 20:
+        raise ValueError(f"hidden_layers must be at most 20 (a diagram); got {hidden_layers}")
     if neurons > MAX_DRAWN:
         raise ValueError(f"neurons must be at most {MAX_DRAWN} (a diagram, not a census); "
                          f"got {neurons}")

@@ -27,7 +27,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, cast
 
@@ -36,6 +36,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from chapter5._validate import finite_float, finite_pair, positive_int
 from chapter5.viz.style import apply_style
 
 #: Every float slider of the explorers moves in steps of 0.01.
@@ -47,7 +48,14 @@ def new_figure(figsize: tuple[float, float], dpi: float = 100) -> Figure:
 
     Introduced in ``01-deep-circuits``.
     """
-    fig = Figure(figsize=figsize, dpi=dpi)
+    width, height = finite_pair("figsize", figsize)
+    if not (0.5 <= width <= 100.0 and 0.5 <= height <= 100.0):
+        raise ValueError(f"figsize must be (width, height) in inches, each in [0.5, 100]; "
+                         f"got {figsize!r}")
+    dpi = finite_float("dpi", dpi)
+    if not 10.0 <= dpi <= 600.0:
+        raise ValueError(f"dpi must lie in [10, 600]; got {dpi!r}")
+    fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
 
@@ -57,8 +65,13 @@ def snap(value: float, step: float = STEP) -> float:
 
     Introduced in ``03-chain-of-neurons``.
     """
+    value = finite_float("value", value)
+    step = finite_float("step", step)
+    if not 1e-12 <= step <= 1.0 or abs(np.log10(step) - round(np.log10(step))) > 1e-9:
+        raise ValueError(f"step must be a slider step 1, 0.1, 0.01, ... (a power of ten, the "
+                         f"grid rounds to its decimals); got {step!r}")
     decimals = max(0, round(-np.log10(step)))
-    return round(float(value), int(decimals))
+    return round(value, int(decimals))
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -73,7 +86,13 @@ def rgba_png(rgba: Any, width: int, height: int) -> bytes:
 
     Introduced in ``03-chain-of-neurons``.
     """
-    view = memoryview(rgba).cast("B")
+    width = positive_int("width", width, maximum=100_000)
+    height = positive_int("height", height, maximum=100_000)
+    try:
+        view = memoryview(rgba).cast("B")
+    except TypeError as exc:
+        raise TypeError(f"rgba must be a pixel buffer (bytes, or Agg's buffer_rgba()); got "
+                        f"{type(rgba).__name__}") from exc
     stride = 4 * width
     if len(view) != stride * height:
         raise ValueError(f"rgba must hold {height} rows of {width} RGBA pixels; got "
@@ -241,18 +260,43 @@ def parse_readout(markup: str) -> dict[str, str]:
 
     Introduced in ``03-chain-of-neurons``.
     """
+    if not isinstance(markup, str):
+        raise TypeError(f"markup must be the readout's HTML (a str); got {type(markup).__name__}")
     return {k: html.unescape(v) for k, v in _KEY_RE.findall(markup)}
 
 
 def keyed(key: str, text: str, tag: str = "span") -> str:
     """``<tag data-key="key">text</tag>``, the text HTML-escaped. Introduced in
     ``03-chain-of-neurons``."""
+    if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z0-9_]+", key):
+        raise ValueError(f"key must be letters, digits and _ only (a data-key); got {key!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__}")
+    if not isinstance(tag, str) or not re.fullmatch(r"[a-z][a-z0-9]*", tag):
+        raise ValueError(f"tag must be an HTML tag name such as 'span'; got {tag!r}")
     return f'<{tag} data-key="{key}">{html.escape(text, quote=False)}</{tag}>'
+
+
+def _check_readout_values(values: object, keys: Sequence[str]) -> dict[str, str]:
+    """Return ``values`` if it maps every one of ``keys`` to a string (a readout), else raise a
+    TypeError/ValueError naming ``values``. Introduced in ``05-how-common-is-vanishing``."""
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a dict from readout key to text (what readout_strings "
+                        f"returns); got {type(values).__name__}")
+    missing = [k for k in keys if not isinstance(values.get(k), str)]
+    if missing:
+        raise ValueError(f"values must hold a string for every readout key; missing {missing}")
+    return dict(values)
 
 
 def readout_row(labels: dict[str, str], values: dict[str, str]) -> str:
     """A one-row monospace table: each label followed by its value in bold, one ``data-key``
     span per key of ``labels``. Introduced in ``05-how-common-is-vanishing``."""
+    if not isinstance(labels, Mapping) or not labels \
+            or not all(isinstance(v, str) for v in labels.values()):
+        raise TypeError(f"labels must be a non-empty dict from readout key to label text; got "
+                        f"{labels!r}")
+    values = _check_readout_values(values, tuple(labels))
     cells = "".join(f'<td style="padding:0 1em 0 0">{label} <b>{keyed(k, values[k])}</b></td>'
                     for k, label in labels.items())
     return f'<table style="font-family:monospace"><tr>{cells}</tr></table>'
@@ -358,7 +402,7 @@ class Explorer:
     def _on_change(self, change: dict[str, Any]) -> None:
         for c in self._controls.values():
             if change["owner"] is c.widget:
-                setattr_state(self.state, c.key, c.convert(change["new"]))
+                _setattr_state(self.state, c.key, c.convert(change["new"]))
         if not self._holding:
             self.refresh()
 
@@ -385,10 +429,10 @@ class Explorer:
     def time_update(self, n: int = 30, key: str | None = None) -> np.ndarray:
         """Move control ``key`` (default: the first) ``n`` small steps through the full observer
         path and return each update's wall time in seconds, shape (n,). Puts it back after."""
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be a positive integer; got {n!r}")
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10_000:
+            raise ValueError(f"n must be a positive integer (at most 10000); got {n!r}")
         key = next(iter(self.controls)) if key is None else key
-        if key not in self.controls:
+        if not isinstance(key, str) or key not in self.controls:
             raise ValueError(f"key must name a control, one of {', '.join(self.controls)}; "
                              f"got {key!r}")
         s = self.controls[key]
@@ -413,7 +457,7 @@ class Explorer:
         display(self.widget)
 
 
-def setattr_state(state: Any, key: str, value: Any) -> None:
+def _setattr_state(state: Any, key: str, value: Any) -> None:
     """Write ``value`` into field ``key`` of ``state``; a state may define ``set(key, value)``
     for keys that are not plain fields (``"w3"`` -> ``w[2]``). Introduced in
     ``03-chain-of-neurons``."""
@@ -437,6 +481,5 @@ __all__ = [
     "parse_readout",
     "readout_row",
     "rgba_png",
-    "setattr_state",
     "snap",
 ]

@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from chapter5._validate import finite_array
 from chapter5.obstacles import HiddenMeansTrace
 from chapter5.viz.style import CYCLE, INK, PALETTE, apply_style, layer_colour, rc_params
 
@@ -35,12 +36,25 @@ def _figure(width: float, height: float, ncols: int = 1, *, sharey: bool = False
     return fig, axes
 
 
+def _panels(name: str, value: object, most: int = 12) -> None:
+    """``value`` must map 1 to ``most`` titles (str) to what one panel (or line) shows."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise TypeError(f"{name} must be a dict from title (str) to data; got "
+                        f"{type(value).__name__}")
+    if not 1 <= len(value) <= most:
+        raise ValueError(f"{name} must hold at least one entry and at most {most}; got "
+                         f"{len(value)}")
+
+
 def saturation_figure(traces: Mapping[str, HiddenMeansTrace]) -> Figure:
     """Mean activation of each hidden layer against training time, one panel per run
     (label -> trace), with the probe accuracy on a second axis. Introduced in
     ``06-many-neurons-other-obstacles``."""
-    if not traces:
-        raise ValueError("traces must hold at least one run")
+    _panels("traces", traces)
+    for label, t in traces.items():
+        if not isinstance(t, HiddenMeansTrace):
+            raise TypeError(f"traces[{label!r}] must be a HiddenMeansTrace (what "
+                            f"track_hidden_means returns); got {type(t).__name__}")
     fig, axes = _figure(3.6 * len(traces) + 0.6, 3.6, ncols=len(traces), sharey=True)
     last = len(traces) - 1
     for k, (ax, (label, t)) in enumerate(zip(axes, traces.items(), strict=True)):
@@ -68,8 +82,14 @@ def speed_profiles_figure(panels: Mapping[str, Mapping[str, np.ndarray]]) -> Fig
     (title -> {label -> array (n_seeds, L - 2)}): median line with a 10-90 % band, log y axis
     shared by the panels. A label keeps its colour in every panel. Introduced in
     ``06-many-neurons-other-obstacles``."""
-    if not panels or not all(panels.values()):
-        raise ValueError("panels must hold at least one non-empty group of set-ups")
+    _panels("panels", panels)
+    for title, group in panels.items():
+        _panels(f"panels[{title!r}]", group)
+        for label, s in group.items():
+            arr = finite_array(f"panels[{title!r}][{label!r}]", s, ndim=2)
+            if arr.size == 0 or np.any(arr < 0):
+                raise ValueError(f"panels[{title!r}][{label!r}] must be a non-empty array "
+                                 f"(seeds, hidden layers) of speeds >= 0")
     labels: list[str] = []
     for group in panels.values():
         labels += [k for k in group if k not in labels]
@@ -99,8 +119,12 @@ def factor_norms_figure(factors: Mapping[str, Mapping[str, np.ndarray]]) -> Figu
     ||Sigma'(z^l)||, of the measured shrink ||delta^l||/||delta^{l+1}|| and of the bound
     ||Sigma'|| ||w^T||, against the hidden layer; log y axis with the line 1 marked.
     Introduced in ``06-many-neurons-other-obstacles``."""
-    if not factors:
-        raise ValueError("factors must hold at least one set-up")
+    _panels("factors", factors)
+    needed = ("shrink", "bound", "weight_norm", "sigma_prime_norm", "sigma_prime_mean")
+    for label, f in factors.items():
+        if not isinstance(f, Mapping) or any(k not in f for k in needed):
+            raise TypeError(f"factors[{label!r}] must be what layer_factors returns (a dict "
+                            f"with {', '.join(needed)})")
     fig, axes = _figure(3.6 * len(factors) + 0.6, 3.8, ncols=len(factors), sharey=True)
     for ax, (label, f) in zip(axes, factors.items(), strict=True):
         layers = np.arange(1, f["shrink"].shape[1] + 1)
@@ -136,8 +160,7 @@ def sharpness_figure(runs: Mapping[str, tuple[np.ndarray, np.ndarray, float]]) -
     ``runs``: label -> (epochs, sharpness values, eta); non-positive values are not drawn.
     Runs are told apart by colour and marker (not the layer colours: these are whole nets).
     Introduced in ``06-many-neurons-other-obstacles``."""
-    if not runs:
-        raise ValueError("runs must hold at least one run")
+    _panels("runs", runs)
     fig, axes = _figure(6.6, 4.3)
     ax = axes[0]
     colours = [PALETTE["black"], PALETTE["orange"], PALETTE["sky"], PALETTE["purple"],
@@ -171,8 +194,7 @@ def speeds_training_figure(runs: Mapping[str, np.ndarray]) -> Figure:
     (title -> array (epochs, L - 2), the output of :meth:`Network.gradient_descent`), log y
     axis shared by the panels, hidden layer l in :func:`layer_colour` (l). Introduced in
     ``06-many-neurons-other-obstacles``."""
-    if not runs:
-        raise ValueError("runs must hold at least one run")
+    _panels("runs", runs)
     fig, axes = _figure(3.3 * len(runs) + 0.8, 3.7, ncols=len(runs), sharey=True)
     for ax, (title, s) in zip(axes, runs.items(), strict=True):
         s = np.asarray(s, dtype=float)

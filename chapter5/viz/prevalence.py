@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from chapter5._validate import finite_float
+from chapter5._validate import finite_array, finite_float
 from chapter5.activations import log10_sigmoid_prime, sigmoid_prime
 from chapter5.explorer_readouts import BAND_KEYS, EMPTY, band_readouts
 from chapter5.prevalence import (
@@ -71,8 +71,14 @@ _LABELS = {
 }
 
 
-def _check_w_b(w: float, b: float) -> tuple[float, float]:
-    return finite_float("w", w), finite_float("b", b)
+def _check_w_b(w: object, b: object) -> tuple[float, float]:
+    """w and b as floats inside the sliders' ranges (the picture's axes are made for them)."""
+    values = finite_float("w", w), finite_float("b", b)
+    for name, value, (lo, hi) in zip(("w", "b"), values, (W_RANGE, B_RANGE), strict=True):
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider's range); "
+                             f"got {value!r}")
+    return values
 
 
 def readout_strings(w: float, b: float) -> dict[str, str]:
@@ -102,7 +108,7 @@ def _log10_factor(w: float, b: float, a: np.ndarray) -> np.ndarray:
 
 
 @dataclasses.dataclass
-class BandState:
+class _BandState:
     """The band explorer's state: weight ``w`` and bias ``b`` of one neuron.
 
     Introduced in ``05-how-common-is-vanishing``."""
@@ -111,7 +117,7 @@ class BandState:
     b: float
 
 
-class BandPanel(Panel):
+class _BandPanel(Panel):
     """The factor |w sigma'(w a + b)| against the input a (log axis), the line at 1, and the
     band where the factor reaches it shaded. Introduced in ``05-how-common-is-vanishing``."""
 
@@ -140,7 +146,7 @@ class BandPanel(Panel):
                                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
             self.title = ax.set_title("", fontsize=10, loc="left")
 
-    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+    def update(self, state: _BandState, result: tuple[float, float] | None) -> None:
         w, b = state.w, state.b
         log_f = _log10_factor(w, b, self.a)
         floor = np.log10(FACTOR_VIEW[0]) - 1.0  # below the view: drawn off-axis, never as NaN
@@ -167,7 +173,7 @@ class BandPanel(Panel):
         self.title.set_text(f"w = {w:.2f}, b = {b:.2f}")
 
 
-class BoundPanel(Panel):
+class _BoundPanel(Panel):
     """The width bound (123) against |w| (log axes in |w|), this neuron's |w| and band width
     marked. Introduced in ``05-how-common-is-vanishing``."""
 
@@ -195,7 +201,7 @@ class BoundPanel(Panel):
         bx.xaxis.set_minor_formatter(NullFormatter())
         bx.set_title("band width vs |w|  (○ = this neuron)", fontsize=10, loc="left")
 
-    def update(self, state: BandState, result: tuple[float, float] | None) -> None:
+    def update(self, state: _BandState, result: tuple[float, float] | None) -> None:
         w_abs = abs(state.w)
         if w_abs >= W_ABS_VIEW[0]:
             width_now = 0.0 if result is None else result[1] - result[0]
@@ -205,8 +211,8 @@ class BoundPanel(Panel):
 
 
 class BandPicture(Picture):
-    """One persistent two-panel Agg figure of the band, redrawn in place: :class:`BandPanel`
-    on the left, :class:`BoundPanel` on the right. Introduced in ``05-how-common-is-vanishing``.
+    """One persistent two-panel Agg figure of the band, redrawn in place: :class:`_BandPanel`
+    on the left, :class:`_BoundPanel` on the right. Introduced in ``05-how-common-is-vanishing``.
     """
 
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
@@ -214,7 +220,7 @@ class BandPicture(Picture):
         ax, bx = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
         figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.86, wspace=0.28)
         self.ax_band, self.ax_bound = ax, bx
-        left, right = BandPanel(ax), BoundPanel(bx)
+        left, right = _BandPanel(ax), _BoundPanel(bx)
         self._curve, self._note, self._dot = left.curve, left.note, right.dot
         super().__init__(figure, [left, right], live=False)
         self.w = float("nan")
@@ -225,7 +231,7 @@ class BandPicture(Picture):
         """Move every artist to the state for ``w``, ``b`` (no new artists, no new figure)."""
         w, b = _check_w_b(w, b)
         self.w, self.b = w, b
-        self.update(BandState(w, b), band(w, b))
+        self.update(_BandState(w, b), band(w, b))
 
 
 def band_figure(w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> Figure:
@@ -241,7 +247,7 @@ class BandExplorer(Explorer):
 
     Attributes
     ----------
-    state : BandState
+    state : _BandState
     controls : dict[str, ipywidgets.FloatSlider]
         ``"w"`` (class ``c5-slider-w``, range -100..100) and ``"b"`` (``c5-slider-b``, range
         -50..50), step 0.01; also ``slider_w``, ``slider_b``.
@@ -255,29 +261,31 @@ class BandExplorer(Explorer):
 
     def __init__(self, w: float = PREVALENCE_DEFAULT_W, b: float = PREVALENCE_DEFAULT_B) -> None:
         w, b = _check_w_b(w, b)
-        for name, value, (lo, hi) in (("w", w, W_RANGE), ("b", b, B_RANGE)):
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider's range); "
-                                 f"got {value!r}")
         controls = [float_slider(key, key, value, (*rng, SLIDER_STEP), width="460px",
                                  label_width="2em")
                     for key, value, rng in (("w", w, W_RANGE), ("b", b, B_RANGE))]
         self.slider_w, self.slider_b = controls[0].widget, controls[1].widget
-        self.start(BandState(w, b), controls, BandPicture(w, b))
+        self.start(_BandState(w, b), controls, BandPicture(w, b))
 
     def layout(self) -> Any:
         import ipywidgets as widgets
 
         return widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
 
-    def compute(self, state: BandState) -> tuple[float, float] | None:
+    def compute(self, state: _BandState) -> tuple[float, float] | None:
+        if not isinstance(state, _BandState):
+            raise TypeError(f"state must be this explorer's state (explorer.state); got "
+                            f"{type(state).__name__}")
         return band(state.w, state.b)
 
-    def readouts(self, state: BandState | None = None, result: object = None
+    def readouts(self, state: _BandState | None = None, result: object = None
                  ) -> dict[str, str]:
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
+        if not isinstance(state, _BandState):
+            raise TypeError(f"state must be this explorer's state (explorer.state) or None; got "
+                            f"{type(state).__name__}")
         return band_readouts(state.w, state.b)
 
     def readout_html(self, values: dict[str, str]) -> str:
@@ -286,6 +294,7 @@ class BandExplorer(Explorer):
     def set(self, w: float | None = None, b: float | None = None) -> None:  # type: ignore[override]
         """Move the sliders (as a reader would); readout and picture update once."""
         values = {k: v for k, v in (("w", w), ("b", b)) if v is not None}
+        _check_w_b(values.get("w", self.state.w), values.get("b", self.state.b))
         super().set(**values)
 
 
@@ -317,6 +326,10 @@ def threshold_figure(w_values: Sequence[float] = (4.0, 6.9, 10.0, 100.0)) -> Fig
 
     Introduced in ``05-how-common-is-vanishing``.
     """
+    w_values = finite_array("w_values", w_values)
+    if not 1 <= w_values.size <= 12 or np.any(w_values == 0.0):
+        raise ValueError(f"w_values must list 1 to 12 nonzero weights (the threshold 1/|w| is "
+                         f"undefined at w = 0); got {w_values.tolist()}")
     fig = new_figure((7.2, 3.6))
     ax = fig.subplots()
     z = np.linspace(-8.0, 8.0, 801)
@@ -343,8 +356,12 @@ def width_bound_figure(w_abs_max: float = 100.0, marks: Sequence[float] = (4.0, 
     Introduced in ``05-how-common-is-vanishing``.
     """
     w_abs_max = finite_float("w_abs_max", w_abs_max)
-    if w_abs_max <= VANISHING_THRESHOLD:
-        raise ValueError(f"w_abs_max must exceed 4; got {w_abs_max!r}")
+    if not VANISHING_THRESHOLD < w_abs_max <= 1e6:
+        raise ValueError(f"w_abs_max must exceed 4 (and be at most 1e6); got {w_abs_max!r}")
+    marks = finite_array("marks", marks)
+    if np.any(marks < VANISHING_THRESHOLD) or np.any(marks > w_abs_max):
+        raise ValueError(f"marks must lie on the axis, between 4 and w_abs_max = {w_abs_max:g}; "
+                         f"got {marks.tolist()}")
     fig = new_figure((7.2, 3.4))
     ax = fig.subplots()
     w_abs = np.geomspace(VANISHING_THRESHOLD, w_abs_max, 600)
@@ -376,13 +393,14 @@ def identity_error_figure(w1: np.ndarray, max_error: np.ndarray, bound: np.ndarr
     ``w1``, ``max_error``, ``bound``: arrays of the same shape (n,), all positive.
     Introduced in ``05-how-common-is-vanishing``.
     """
-    w1 = np.asarray(w1, dtype=float)
-    max_error = np.asarray(max_error, dtype=float)
-    bound = np.asarray(bound, dtype=float)
-    if not (w1.shape == max_error.shape == bound.shape) or w1.ndim != 1:
+    w1 = finite_array("w1", w1)
+    max_error = finite_array("max_error", max_error)
+    bound = finite_array("bound", bound)
+    if not (w1.shape == max_error.shape == bound.shape) or w1.size == 0:
         raise ValueError("w1, max_error and bound must be 1-D arrays of the same length")
-    if np.any(w1 <= 0) or np.any(max_error <= 0) or np.any(bound <= 0):
-        raise ValueError("w1, max_error and bound must be positive (they go on log axes)")
+    for name, arr in (("w1", w1), ("max_error", max_error), ("bound", bound)):
+        if np.any(arr <= 0):
+            raise ValueError(f"{name} must be positive (w1, max_error and bound go on log axes)")
     fig = new_figure((6.4, 3.6))
     ax = fig.subplots()
     ax.loglog(w1, max_error, "o-", color=PALETTE["blue"], ms=4, lw=1.5,
@@ -399,7 +417,6 @@ __all__ = [
     "A_VIEW",
     "BandExplorer",
     "BandPicture",
-    "BandState",
     "B_RANGE",
     "EMPTY",
     "READOUT_KEYS",
