@@ -22,6 +22,7 @@ CONTRACT_NAMES = (
     "04-exploding-gradients",
     "05-how-common-is-vanishing",
     "06-many-neurons-other-obstacles",
+    "07-deep-network-lab",
 )
 FOUND = sorted(p.name for p in labkit.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 #: Seconds for Run All; 02 trains networks on MNIST (minutes the first time, cached after).
