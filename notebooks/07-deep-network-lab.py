@@ -192,13 +192,20 @@ glue("escape_max", float(f"{max(float(np.max(b)) for b, _ in escape.values()):.2
 zeros = lab.LabConfig(depth=4, init="zeros")
 net = lab.build_network(zeros)
 speeds_zero, _ = lab.run(zeros, x_1000, y_1000, 20, chunk=20)
-identical = all(np.all(w == w[:1]) for w in net.weights[:-1])
+def same_rows(w, tol=1e-12):
+    """Every neuron's weights equal the first's, to rounding (BLAS kernels may differ in the
+    last bit from row to row)."""
+    return np.max(np.abs(w - w[:1])) <= tol * max(np.max(np.abs(w)), 1e-300)
+
+
+identical = all(same_rows(w) for w in net.weights[:-1])
 for _ in lab.train(zeros, x_1000, y_1000, 20, chunk=20, net=net):
     pass
-identical_after = all(np.all(w == w[:1]) and np.all(w == w[:, :1]) for w in net.weights[1:-1])
+identical_after = all(same_rows(w) and same_rows(w.T) for w in net.weights[1:-1])
 print("speeds at epoch 0: " + " ".join(f"{v:.1f}" for v in speeds_zero[0])
       + " | at epoch 19: " + " ".join(f"{v:.1e}" for v in speeds_zero[-1]))
-print(f"neurons of each hidden layer identical after 20 epochs: {identical_after}")
+print("neurons of each hidden layer identical (to 12 digits) after 20 epochs: "
+      f"{identical_after}")
 
 # %% tags=["remove-input"] jupyter={"source_hidden": true}
 # Check: symmetric at the start and after training
