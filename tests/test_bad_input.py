@@ -252,42 +252,42 @@ CASES: dict[str, Case] = {
     "chapter5.chain.explorer_typical_chain": Case(args={"depth": 4}),
     "chapter5.chain.product_equation": Case(args={"g": _grads}),
     # circuits
-    "chapter5.circuits.Gate": Case(args={"op": "AND", "inputs": (0, 1), "block": ()}),
-    "chapter5.circuits.Circuit": Case(args={
+    "chapter5.gates.Gate": Case(args={"op": "AND", "inputs": (0, 1), "block": ()}),
+    "chapter5.gates.Circuit": Case(args={
         "input_names": ("a", "b"), "gates": lambda: _circuit().gates[:1],
         "outputs": (2,), "output_names": ("s",)}),
-    "chapter5.circuits.Circuit.gate_count": Case(self=_circuit, args={"kind": "AND"},
+    "chapter5.gates.Circuit.gate_count": Case(self=_circuit, args={"kind": "AND"},
                                                  ok={"kind": {"None"}}),  # None: every kind
-    "chapter5.circuits.Circuit.max_fan_in": Case(self=_circuit, args={"kind": "AND"},
+    "chapter5.gates.Circuit.max_fan_in": Case(self=_circuit, args={"kind": "AND"},
                                                  ok={"kind": {"None"}}),
-    "chapter5.circuits.Circuit.wire_levels": Case(self=_circuit),
-    "chapter5.circuits.Circuit.depth": Case(self=_circuit),
-    "chapter5.circuits.Circuit.blocks": Case(self=_circuit, args={"kind": "half adder"},
+    "chapter5.gates.Circuit.wire_levels": Case(self=_circuit),
+    "chapter5.gates.Circuit.depth": Case(self=_circuit),
+    "chapter5.gates.Circuit.blocks": Case(self=_circuit, args={"kind": "half adder"},
                                              ok={"kind": {"string"}}),
-    "chapter5.circuits.Circuit.evaluate": Case(self=_circuit,
+    "chapter5.gates.Circuit.evaluate": Case(self=_circuit,
                                                args={"bits": [[0, 1, 1], [1, 1, 1]]}),
-    "chapter5.circuits.CircuitBuilder": Case(args={"input_names": ["x1", "x2"]}),
-    "chapter5.circuits.CircuitBuilder.gate": Case(self=_builder, args={"op": "OR",
+    "chapter5.gates.CircuitBuilder": Case(args={"input_names": ["x1", "x2"]}),
+    "chapter5.gates.CircuitBuilder.gate": Case(self=_builder, args={"op": "OR",
                                                                        "inputs": (0, 2)},
                                                   ok={"inputs": {"zero"}}),
-    "chapter5.circuits.CircuitBuilder.block": Case(self=_builder, args={"kind": "adder"},
+    "chapter5.gates.CircuitBuilder.block": Case(self=_builder, args={"kind": "adder"},
                                                    ok={"kind": {"string"}}),
-    "chapter5.circuits.CircuitBuilder.build": Case(self=_builder,
+    "chapter5.gates.CircuitBuilder.build": Case(self=_builder,
                                                    args={"outputs": [2], "output_names": ["y"]}),
-    "chapter5.circuits.all_inputs": Case(args={"n": 3}),
-    "chapter5.circuits.parity": Case(args={"bits": [[0, 1], [1, 1]]}),
-    "chapter5.circuits.bits_to_ints": Case(args={"bits": [[0, 1], [1, 1]]}),
-    "chapter5.circuits.parity_sop": Case(args={"n": 3}),
-    "chapter5.circuits.parity_xor_tree": Case(args={"n": 3, "basis": "xor"}),
-    "chapter5.circuits.sop_gate_count": Case(args={"n": 3}),
+    "chapter5.truth_tables.all_inputs": Case(args={"n": 3}),
+    "chapter5.truth_tables.parity": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.truth_tables.bits_to_ints": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.parity_circuits.parity_sop": Case(args={"n": 3}),
+    "chapter5.parity_circuits.parity_xor_tree": Case(args={"n": 3, "basis": "xor"}),
+    "chapter5.parity_circuits.sop_gate_count": Case(args={"n": 3}),
     # counts by formula hold for every n (exact integers)
-    "chapter5.circuits.sop_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.xor_tree_gate_count": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.xor_tree_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.ripple_carry_adder": Case(args={"width": 2}),
-    "chapter5.circuits.multiplier": Case(args={"width_a": 2, "width_b": 2},
+    "chapter5.parity_circuits.sop_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.parity_circuits.xor_tree_gate_count": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.parity_circuits.xor_tree_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.adders.ripple_carry_adder": Case(args={"width": 2}),
+    "chapter5.adders.multiplier": Case(args={"width_a": 2, "width_b": 2},
                                          ok={"width_b": {"None"}}),
-    "chapter5.circuits.split_operands": Case(args={"width_a": 2, "width_b": 2}),
+    "chapter5.truth_tables.split_operands": Case(args={"width_a": 2, "width_b": 2}),
     # prevalence
     "chapter5.prevalence.z_half_width": Case(args={"w_abs": [2.0, 8.0]},
                                              ok={"w_abs": REALS | SHAPES}),
@@ -915,7 +915,7 @@ def private_cache_and_tiny_mnist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_discovery_finds_the_package_s_public_callables() -> None:
     assert "chapter5.activations.sigmoid" in FOUND
     assert "chapter5.chain.Chain.first" in FOUND
-    assert "chapter5.circuits.CircuitBuilder.block" in FOUND
+    assert "chapter5.gates.CircuitBuilder.block" in FOUND
     assert not any(".viz." in q for q in FOUND) or "chapter5.viz.style.layer_colour" in FOUND
     assert len(FOUND) > 100
 
