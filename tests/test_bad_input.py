@@ -327,37 +327,37 @@ CASES: dict[str, Case] = {
                                                      ok={"w": REALS, "b": REALS}),
     "chapter5.explorer_readouts.circuits_readouts": Case(args={"n": 3}),
     # obstacles (measurements on a tiny net; the experiments on the tiny data set)
-    "chapter5.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
+    "chapter5.saturation.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
                                                         ok={"seed": {"zero", "huge"}}),
-    "chapter5.obstacles.track_hidden_means": Case(
+    "chapter5.saturation.track_hidden_means": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
               "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1],
               "epochs": 1, "mini_batch_size": 2, "records_per_epoch": 2},
         ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"}}),
-    "chapter5.obstacles.layer_factors": Case(
+    "chapter5.factors.layer_factors": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
-    "chapter5.obstacles.speeds_over_seeds": Case(
+    "chapter5.init_speeds.speeds_over_seeds": Case(
         args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
               "y": lambda: _mnist_xy()[1]}, ok={"hidden_scale": {"fraction"}}),
-    "chapter5.obstacles.sharpness": Case(
+    "chapter5.sharpness.sharpness": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
               "iterations": 2}, ok={"seed": {"zero", "huge"}}),
-    "chapter5.obstacles.escape_factors": Case(args={"net": _mnist_net,
+    "chapter5.factors.escape_factors": Case(args={"net": _mnist_net,
                                                     "x": lambda: _mnist_xy()[0]}),
-    "chapter5.obstacles.init_speeds": Case(
+    "chapter5.init_speeds.init_speeds": Case(
         args={"sizes": [784, 5, 5, 10], "seeds": [0], "data": _tiny_mnist, "n_images": 10},
         ok={"hidden_scale": {"fraction"}}),
-    "chapter5.obstacles.training_run": Case(
+    "chapter5.training_runs.training_run": Case(
         args={"sizes": [784, 5, 5, 10], "seed": 0, "data": _tiny_mnist, "epochs": 2,
               "n_images": 10, "sharpness_every": 1},
         ok={"seed": {"zero", "huge"}, "lmbda": {"zero", "fraction"}, "eta": {"fraction"},
             "sharpness_every": {"zero"}}),
-    "chapter5.obstacles.saturation_run": Case(
+    "chapter5.saturation.saturation_run": Case(
         args={"width": 5, "init": "default", "seed": 0, "data": _tiny_mnist,
               "hidden_layers": 2, "n_train": 20, "n_probe": 5, "mini_batch_size": 2,
               "records_per_epoch": 2},
         ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
-    "chapter5.obstacles.symmetry_run": Case(
+    "chapter5.symmetry.symmetry_run": Case(
         args={"sizes": [784, 3, 3, 10], "data": _tiny_mnist, "epochs": 2, "n_images": 10},
         ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
     # prose
@@ -606,10 +606,10 @@ CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.data.Split",
     "chapter5.data.MNIST",
     "chapter5.identity.IdentityFit",
-    "chapter5.obstacles.HiddenMeansTrace",
-    "chapter5.obstacles.TrainingRun",
-    "chapter5.obstacles.SaturationRun",
-    "chapter5.obstacles.SymmetryRun",
+    "chapter5.saturation.HiddenMeansTrace",
+    "chapter5.training_runs.TrainingRun",
+    "chapter5.saturation.SaturationRun",
+    "chapter5.symmetry.SymmetryRun",
 }
 
 #: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
