@@ -5,9 +5,12 @@ Import the module you need; importing :mod:`chapter5` itself does nothing else.
 
 Math (pure numpy, no plotting): :mod:`chapter5.activations`, :mod:`chapter5.chain`,
 :mod:`chapter5.prevalence`, :mod:`chapter5.readout`, :mod:`chapter5.explorer_readouts`,
-:mod:`chapter5.circuits`, :mod:`chapter5.network`, :mod:`chapter5.data`,
-:mod:`chapter5.experiments`. Pictures and widgets: :mod:`chapter5.viz` (its layout:
-``chapter5/viz/README.md``).
+:mod:`chapter5.circuits` (re-exports :mod:`~chapter5.truth_tables`, :mod:`~chapter5.gates`,
+:mod:`~chapter5.parity_circuits`, :mod:`~chapter5.adders`), :mod:`chapter5.network`,
+:mod:`chapter5.data`, :mod:`chapter5.experiments`, :mod:`chapter5.obstacles` (re-exports
+:mod:`~chapter5.saturation`, :mod:`~chapter5.factors`, :mod:`~chapter5.init_speeds`,
+:mod:`~chapter5.sharpness`, :mod:`~chapter5.training_runs`, :mod:`~chapter5.symmetry`).
+Pictures and widgets: :mod:`chapter5.viz` (its layout: ``chapter5/viz/README.md``).
 
 Layers are numbered like the book, everywhere
 ---------------------------------------------

@@ -252,42 +252,42 @@ CASES: dict[str, Case] = {
     "chapter5.chain.explorer_typical_chain": Case(args={"depth": 4}),
     "chapter5.chain.product_equation": Case(args={"g": _grads}),
     # circuits
-    "chapter5.circuits.Gate": Case(args={"op": "AND", "inputs": (0, 1), "block": ()}),
-    "chapter5.circuits.Circuit": Case(args={
+    "chapter5.gates.Gate": Case(args={"op": "AND", "inputs": (0, 1), "block": ()}),
+    "chapter5.gates.Circuit": Case(args={
         "input_names": ("a", "b"), "gates": lambda: _circuit().gates[:1],
         "outputs": (2,), "output_names": ("s",)}),
-    "chapter5.circuits.Circuit.gate_count": Case(self=_circuit, args={"kind": "AND"},
+    "chapter5.gates.Circuit.gate_count": Case(self=_circuit, args={"kind": "AND"},
                                                  ok={"kind": {"None"}}),  # None: every kind
-    "chapter5.circuits.Circuit.max_fan_in": Case(self=_circuit, args={"kind": "AND"},
+    "chapter5.gates.Circuit.max_fan_in": Case(self=_circuit, args={"kind": "AND"},
                                                  ok={"kind": {"None"}}),
-    "chapter5.circuits.Circuit.wire_levels": Case(self=_circuit),
-    "chapter5.circuits.Circuit.depth": Case(self=_circuit),
-    "chapter5.circuits.Circuit.blocks": Case(self=_circuit, args={"kind": "half adder"},
+    "chapter5.gates.Circuit.wire_levels": Case(self=_circuit),
+    "chapter5.gates.Circuit.depth": Case(self=_circuit),
+    "chapter5.gates.Circuit.blocks": Case(self=_circuit, args={"kind": "half adder"},
                                              ok={"kind": {"string"}}),
-    "chapter5.circuits.Circuit.evaluate": Case(self=_circuit,
+    "chapter5.gates.Circuit.evaluate": Case(self=_circuit,
                                                args={"bits": [[0, 1, 1], [1, 1, 1]]}),
-    "chapter5.circuits.CircuitBuilder": Case(args={"input_names": ["x1", "x2"]}),
-    "chapter5.circuits.CircuitBuilder.gate": Case(self=_builder, args={"op": "OR",
+    "chapter5.gates.CircuitBuilder": Case(args={"input_names": ["x1", "x2"]}),
+    "chapter5.gates.CircuitBuilder.gate": Case(self=_builder, args={"op": "OR",
                                                                        "inputs": (0, 2)},
                                                   ok={"inputs": {"zero"}}),
-    "chapter5.circuits.CircuitBuilder.block": Case(self=_builder, args={"kind": "adder"},
+    "chapter5.gates.CircuitBuilder.block": Case(self=_builder, args={"kind": "adder"},
                                                    ok={"kind": {"string"}}),
-    "chapter5.circuits.CircuitBuilder.build": Case(self=_builder,
+    "chapter5.gates.CircuitBuilder.build": Case(self=_builder,
                                                    args={"outputs": [2], "output_names": ["y"]}),
-    "chapter5.circuits.all_inputs": Case(args={"n": 3}),
-    "chapter5.circuits.parity": Case(args={"bits": [[0, 1], [1, 1]]}),
-    "chapter5.circuits.bits_to_ints": Case(args={"bits": [[0, 1], [1, 1]]}),
-    "chapter5.circuits.parity_sop": Case(args={"n": 3}),
-    "chapter5.circuits.parity_xor_tree": Case(args={"n": 3, "basis": "xor"}),
-    "chapter5.circuits.sop_gate_count": Case(args={"n": 3}),
+    "chapter5.truth_tables.all_inputs": Case(args={"n": 3}),
+    "chapter5.truth_tables.parity": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.truth_tables.bits_to_ints": Case(args={"bits": [[0, 1], [1, 1]]}),
+    "chapter5.parity_circuits.parity_sop": Case(args={"n": 3}),
+    "chapter5.parity_circuits.parity_xor_tree": Case(args={"n": 3, "basis": "xor"}),
+    "chapter5.parity_circuits.sop_gate_count": Case(args={"n": 3}),
     # counts by formula hold for every n (exact integers)
-    "chapter5.circuits.sop_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.xor_tree_gate_count": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.xor_tree_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
-    "chapter5.circuits.ripple_carry_adder": Case(args={"width": 2}),
-    "chapter5.circuits.multiplier": Case(args={"width_a": 2, "width_b": 2},
+    "chapter5.parity_circuits.sop_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.parity_circuits.xor_tree_gate_count": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.parity_circuits.xor_tree_depth": Case(args={"n": 3}, ok={"n": {"huge"}}),
+    "chapter5.adders.ripple_carry_adder": Case(args={"width": 2}),
+    "chapter5.adders.multiplier": Case(args={"width_a": 2, "width_b": 2},
                                          ok={"width_b": {"None"}}),
-    "chapter5.circuits.split_operands": Case(args={"width_a": 2, "width_b": 2}),
+    "chapter5.truth_tables.split_operands": Case(args={"width_a": 2, "width_b": 2}),
     # prevalence
     "chapter5.prevalence.z_half_width": Case(args={"w_abs": [2.0, 8.0]},
                                              ok={"w_abs": REALS | SHAPES}),
@@ -327,37 +327,37 @@ CASES: dict[str, Case] = {
                                                      ok={"w": REALS, "b": REALS}),
     "chapter5.explorer_readouts.circuits_readouts": Case(args={"n": 3}),
     # obstacles (measurements on a tiny net; the experiments on the tiny data set)
-    "chapter5.obstacles.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
+    "chapter5.saturation.glorot_bengio_parameters": Case(args={"sizes": [4, 3, 2], "seed": 0},
                                                         ok={"seed": {"zero", "huge"}}),
-    "chapter5.obstacles.track_hidden_means": Case(
+    "chapter5.saturation.track_hidden_means": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
               "probe_x": lambda: _mnist_xy()[0], "probe_y": lambda: _mnist_xy()[1],
               "epochs": 1, "mini_batch_size": 2, "records_per_epoch": 2},
         ok={"lmbda": {"zero", "fraction"}, "seed": {"zero", "huge"}, "eta": {"fraction"}}),
-    "chapter5.obstacles.layer_factors": Case(
+    "chapter5.factors.layer_factors": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1]}),
-    "chapter5.obstacles.speeds_over_seeds": Case(
+    "chapter5.init_speeds.speeds_over_seeds": Case(
         args={"sizes": [784, 5, 5, 10], "seeds": [0, 1], "x": lambda: _mnist_xy()[0],
               "y": lambda: _mnist_xy()[1]}, ok={"hidden_scale": {"fraction"}}),
-    "chapter5.obstacles.sharpness": Case(
+    "chapter5.sharpness.sharpness": Case(
         args={"net": _mnist_net, "x": lambda: _mnist_xy()[0], "y": lambda: _mnist_xy()[1],
               "iterations": 2}, ok={"seed": {"zero", "huge"}}),
-    "chapter5.obstacles.escape_factors": Case(args={"net": _mnist_net,
+    "chapter5.factors.escape_factors": Case(args={"net": _mnist_net,
                                                     "x": lambda: _mnist_xy()[0]}),
-    "chapter5.obstacles.init_speeds": Case(
+    "chapter5.init_speeds.init_speeds": Case(
         args={"sizes": [784, 5, 5, 10], "seeds": [0], "data": _tiny_mnist, "n_images": 10},
         ok={"hidden_scale": {"fraction"}}),
-    "chapter5.obstacles.training_run": Case(
+    "chapter5.training_runs.training_run": Case(
         args={"sizes": [784, 5, 5, 10], "seed": 0, "data": _tiny_mnist, "epochs": 2,
               "n_images": 10, "sharpness_every": 1},
         ok={"seed": {"zero", "huge"}, "lmbda": {"zero", "fraction"}, "eta": {"fraction"},
             "sharpness_every": {"zero"}}),
-    "chapter5.obstacles.saturation_run": Case(
+    "chapter5.saturation.saturation_run": Case(
         args={"width": 5, "init": "default", "seed": 0, "data": _tiny_mnist,
               "hidden_layers": 2, "n_train": 20, "n_probe": 5, "mini_batch_size": 2,
               "records_per_epoch": 2},
         ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
-    "chapter5.obstacles.symmetry_run": Case(
+    "chapter5.symmetry.symmetry_run": Case(
         args={"sizes": [784, 3, 3, 10], "data": _tiny_mnist, "epochs": 2, "n_images": 10},
         ok={"seed": {"zero", "huge"}, "eta": {"fraction"}}),
     # prose
@@ -606,10 +606,10 @@ CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.data.Split",
     "chapter5.data.MNIST",
     "chapter5.identity.IdentityFit",
-    "chapter5.obstacles.HiddenMeansTrace",
-    "chapter5.obstacles.TrainingRun",
-    "chapter5.obstacles.SaturationRun",
-    "chapter5.obstacles.SymmetryRun",
+    "chapter5.saturation.HiddenMeansTrace",
+    "chapter5.training_runs.TrainingRun",
+    "chapter5.saturation.SaturationRun",
+    "chapter5.symmetry.SymmetryRun",
 }
 
 #: Callables in modules other engineers are rewriting in parallel (chapter5/data.py,
@@ -915,7 +915,7 @@ def private_cache_and_tiny_mnist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_discovery_finds_the_package_s_public_callables() -> None:
     assert "chapter5.activations.sigmoid" in FOUND
     assert "chapter5.chain.Chain.first" in FOUND
-    assert "chapter5.circuits.CircuitBuilder.block" in FOUND
+    assert "chapter5.gates.CircuitBuilder.block" in FOUND
     assert not any(".viz." in q for q in FOUND) or "chapter5.viz.style.layer_colour" in FOUND
     assert len(FOUND) > 100
 

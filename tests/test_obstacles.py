@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from chapter5 import obstacles
+from chapter5 import saturation as saturation_module
 from chapter5.activations import sigmoid, sigmoid_prime
 from chapter5.data import MNIST, Split
 from chapter5.network import Network
@@ -27,6 +28,7 @@ from chapter5.obstacles import (
     symmetry_run,
     training_run,
 )
+from chapter5.sharpness import _gradient_at
 
 
 def toy_data(n: int = 40, n_in: int = 6, n_out: int = 3, seed: int = 0
@@ -56,7 +58,7 @@ def _hessian(net: Network, x: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> n
     theta = np.concatenate([a.ravel() for a in w0 + b0])
 
     def grad(t: np.ndarray) -> np.ndarray:
-        return obstacles._gradient_at(net, t, x, y)
+        return _gradient_at(net, t, x, y)
 
     cols = []
     for k in range(theta.size):
@@ -150,7 +152,7 @@ def test_cached_experiments_give_back_what_they_computed_signs_included(
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm call must not recompute")
 
-    monkeypatch.setattr(obstacles, "track_hidden_means", fail)
+    monkeypatch.setattr(saturation_module, "track_hidden_means", fail)  # where it is called
     again = saturation_run(8, "Glorot-Bengio", 1, data, n_train=40, n_probe=20,
                            records_per_epoch=2)
     for a, b in ((first.output_bias, again.output_bias),

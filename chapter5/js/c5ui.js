@@ -87,6 +87,23 @@ export function figure(parent, width, height, label, className) {
   return svg;
 }
 
+/**
+ * The plotting area of a `width` x `height` figure, `inset` = {left, right, top, bottom} SVG units
+ * in from each edge. Returns {W, H, left, right, top, bottom}: the figure's size and the area's
+ * edges, measured from the figure's top-left corner (so right = W - inset.right).
+ */
+export function plotArea(width, height, inset) {
+  return {
+    W: width, H: height, left: inset.left, right: width - inset.right, top: inset.top,
+    bottom: height - inset.bottom,
+  };
+}
+
+/** The linear map taking d0 to r0 and d1 to r1: a plot's scale from data to SVG units. */
+export function linear(d0, d1, r0, r1) {
+  return (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
+}
+
 /** Set an attribute only when it changes (keeps the redraw cheap). */
 export function setAttr(node, name, value) {
   const v = String(value);

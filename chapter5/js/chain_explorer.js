@@ -11,7 +11,8 @@ import {
   CHAIN_PRESETS, CHAIN_SLIDERS, DEFAULT_A0, DEFAULT_DEPTH, DEFAULT_PRESET, MAX_DEPTH,
 } from "./chain_presets.js";
 import {
-  CYCLE, PALETTE, el, figure, injectStyle, logTicks, s, setAttr, setPowerOfTen, setText, slider,
+  CYCLE, PALETTE, el, figure, injectStyle, linear, logTicks, plotArea, s, setAttr, setPowerOfTen,
+  setText, slider,
 } from "./c5ui.js";
 
 const Z_RANGE = 10; // the sigma' panel shows z in [-10, 10]; markers beyond sit at the edge
@@ -171,14 +172,10 @@ function chainView(parent) {
 // View 2: sigma'(z) on [-10, 10] with each z_j marked
 
 function sigmaPrimeView(parent) {
-  const W = 370;
-  const H = 240;
-  const left = 48;
-  const right = W - 12;
-  const top = 26;
-  const bottom = H - 40;
-  const X = (z) => left + ((z + Z_RANGE) / (2 * Z_RANGE)) * (right - left);
-  const Y = (v) => bottom - (v / 0.27) * (bottom - top);
+  const { W, H, left, right, top, bottom } =
+    plotArea(370, 240, { left: 48, right: 12, top: 26, bottom: 40 });
+  const X = linear(-Z_RANGE, Z_RANGE, left, right);
+  const Y = linear(0, 0.27, bottom, top);
   const svg = figure(parent, W, H,
     "The curve sigma'(z) for z from -10 to 10, peaking at 1/4 at z = 0, with a numbered dot at " +
     "each neuron's weighted input z_j (dots beyond the plotted range sit at its edge as triangles).",
@@ -275,12 +272,8 @@ function sigmaPrimeView(parent) {
 // View 3: log-scale bars of |w_j sigma'(z_j)| and |dC/db_j| (bars start at 1 = 10^0)
 
 function barsView(parent) {
-  const W = 370;
-  const H = 240;
-  const left = 58;
-  const right = W - 10;
-  const top = 34;
-  const bottom = H - 40;
+  const { W, H, left, right, top, bottom } =
+    plotArea(370, 240, { left: 58, right: 10, top: 34, bottom: 40 });
   const svg = figure(parent, W, H,
     "Bars on a logarithmic axis for each layer j: the factor |w_j sigma'(z_j)| (blue) and the " +
     "gradient |dC/db_j| in units of dC/da_L (orange). Bars start at 1: a bar pointing down is a " +
@@ -318,7 +311,7 @@ function barsView(parent) {
     const { ticks } = logTicks(lo, hi);
     const axLo = Math.min(lo, ticks[0]);
     const axHi = Math.max(hi, ticks[ticks.length - 1]);
-    const Y = (v) => bottom - ((v - axLo) / (axHi - axLo)) * (bottom - top);
+    const Y = linear(axLo, axHi, bottom, top);
     grid.forEach((t, i) => {
       const on = i < ticks.length;
       setAttr(t.line, "visibility", on ? "visible" : "hidden");

@@ -7,7 +7,9 @@
 
 import { VANISHING_THRESHOLD, band, log10Factor, prevalenceReadouts, widthBound } from "./c5math.js";
 import { PREVALENCE_DEFAULTS, PREVALENCE_SLIDERS } from "./chain_presets.js";
-import { PALETTE, el, figure, injectStyle, s, setAttr, setPowerOfTen, setText, slider } from "./c5ui.js";
+import {
+  PALETTE, el, figure, injectStyle, linear, plotArea, s, setAttr, setPowerOfTen, setText, slider,
+} from "./c5ui.js";
 
 const A_MIN = -1;
 const A_MAX = 2;
@@ -27,14 +29,11 @@ function mount(root) {
   const figs = el("div", { class: "c5-figs" }, root);
   const readouts = el("p", { class: "c5-note" }, root);
 
-  const W = 760;
-  const H = 280;
-  const left = 58;
-  const right = W - 14;
-  const top = 24;
-  const bottom = H - 42;
-  const X = (a) => left + ((a - A_MIN) / (A_MAX - A_MIN)) * (right - left);
-  const Y = (lg) => bottom - ((Math.min(Math.max(lg, LOG_MIN), LOG_MAX) - LOG_MIN) / (LOG_MAX - LOG_MIN)) * (bottom - top);
+  const { W, H, left, right, top, bottom } =
+    plotArea(760, 280, { left: 58, right: 14, top: 24, bottom: 42 });
+  const X = linear(A_MIN, A_MAX, left, right);
+  const toY = linear(LOG_MIN, LOG_MAX, bottom, top);
+  const Y = (lg) => toY(Math.min(Math.max(lg, LOG_MIN), LOG_MAX)); // clipped to the axis
   const svg = figure(el("div", { class: "c5-wide" }, figs), W, H,
     "The factor |w sigma'(w a + b)| against the input a from -1 to 2 on a logarithmic axis, with " +
     "a line at 1. The inputs where the curve is at or above 1 form the shaded band; the grey " +
@@ -68,14 +67,10 @@ function mount(root) {
   const note = s("text", { x: left + 8, y: top + 14, "font-size": 12 }, svg);
 
   // Second panel: the width bound (123) against |w|, with a dot at the current |w|.
-  const W2 = 760;
-  const H2 = 190;
-  const l2 = 58;
-  const r2 = W2 - 14;
-  const t2 = 22;
-  const b2 = H2 - 40;
-  const X2 = (m) => l2 + (m / 100) * (r2 - l2);
-  const Y2 = (v) => b2 - (v / 0.5) * (b2 - t2);
+  const { W: W2, H: H2, left: l2, right: r2, top: t2, bottom: b2 } =
+    plotArea(760, 190, { left: 58, right: 14, top: 22, bottom: 40 });
+  const X2 = linear(0, 100, l2, r2);
+  const Y2 = linear(0, 0.5, b2, t2);
   const svg2 = figure(el("div", { class: "c5-wide" }, figs), W2, H2,
     "The width of the band, eq. (123), against |w| from 0 to 100: zero up to |w| = 4, a peak of " +
     "about 0.45 near |w| = 6.9, then a slow decline to about 0.09 at |w| = 100. A dot marks the " +

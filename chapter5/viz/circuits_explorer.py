@@ -31,6 +31,7 @@ from chapter5.viz.explorer import (
     Panel,
     Picture,
     _check_readout_values,
+    _check_state,
     int_slider,
     keyed,
     new_figure,
@@ -275,9 +276,7 @@ class CircuitsExplorer(Explorer):
         return widgets.VBox([self.slider_n, self.readout, self.image])
 
     def compute(self, state: _CircuitsState) -> int:
-        if not isinstance(state, _CircuitsState):
-            raise TypeError(f"state must be this explorer's state (explorer.state); got "
-                            f"{type(state).__name__}")
+        _check_state(state, _CircuitsState)
         return _check_n(state.n) - EXPLORER_N_MIN
 
     def readouts(self, state: _CircuitsState | None = None, result: object = None
@@ -285,9 +284,7 @@ class CircuitsExplorer(Explorer):
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
-        if not isinstance(state, _CircuitsState):
-            raise TypeError(f"state must be this explorer's state (explorer.state) or None; got "
-                            f"{type(state).__name__}")
+        _check_state(state, _CircuitsState, none_ok=True)
         return circuits_readouts(state.n)
 
     def readout_html(self, values: dict[str, str]) -> str:

@@ -289,6 +289,14 @@ def _check_readout_values(values: object, keys: Sequence[str]) -> dict[str, str]
     return dict(values)
 
 
+def _check_state(state: object, kind: type, *, none_ok: bool = False) -> None:
+    """Raise a TypeError naming ``state`` unless it is a ``kind`` (this explorer's state class),
+    or None when ``none_ok``. Introduced in ``05-how-common-is-vanishing``."""
+    if not (isinstance(state, kind) or (none_ok and state is None)):
+        raise TypeError(f"state must be this explorer's state (explorer.state)"
+                        f"{' or None' if none_ok else ''}; got {type(state).__name__}")
+
+
 def readout_row(labels: dict[str, str], values: dict[str, str]) -> str:
     """A one-row monospace table: each label followed by its value in bold, one ``data-key``
     span per key of ``labels``. Introduced in ``05-how-common-is-vanishing``."""

@@ -40,6 +40,7 @@ from chapter5.viz.explorer import (
     Explorer,
     Panel,
     Picture,
+    _check_state,
     float_slider,
     new_figure,
     readout_row,
@@ -273,9 +274,7 @@ class BandExplorer(Explorer):
         return widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
 
     def compute(self, state: _BandState) -> tuple[float, float] | None:
-        if not isinstance(state, _BandState):
-            raise TypeError(f"state must be this explorer's state (explorer.state); got "
-                            f"{type(state).__name__}")
+        _check_state(state, _BandState)
         return band(state.w, state.b)
 
     def readouts(self, state: _BandState | None = None, result: object = None
@@ -283,9 +282,7 @@ class BandExplorer(Explorer):
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
-        if not isinstance(state, _BandState):
-            raise TypeError(f"state must be this explorer's state (explorer.state) or None; got "
-                            f"{type(state).__name__}")
+        _check_state(state, _BandState, none_ok=True)
         return band_readouts(state.w, state.b)
 
     def readout_html(self, values: dict[str, str]) -> str:
