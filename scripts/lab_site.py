@@ -1,4 +1,4 @@
-"""The website lab's two generated files (notebook 07's kernel-free explorer), written at `make book`.
+"""The website lab's two generated files (notebook 07's kernel-free lab), written at `make book`.
 
 ``scripts/build_book.py`` calls :func:`write_lab_assets` while it prepares the site's
 ``_explorers/`` folder:

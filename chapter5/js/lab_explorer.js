@@ -169,7 +169,7 @@ html[data-theme=dark] .c5-lab .c5-lab-warn { color: #ff9a5c; }
   var(--c5-swatch) 0 4px, transparent 4px 7px); }
 .c5-lab .c5-lab-result { font-size: 0.95rem; margin: 0.3rem 0; }
 .c5-lab .c5-lab-result b { font-variant-numeric: tabular-nums; }
-.c5-lab .c5-half { flex: 1 1 330px; min-width: 0; }
+.c5-lab .c5-half { flex: 1 1 300px; min-width: 0; }
 .c5-lab table.c5-readout { width: auto; }
 `;
 
@@ -343,6 +343,7 @@ function histogramView(parent, kind) {
   }, c.plot));
   const lo = edges[0];
   const hi = edges[edges.length - 1];
+  const zeroNote = s("text", { x: M.left + 6, y: M.top + 14, "font-size": 11 }, c.svg);
   c.setX(lo, hi, activation ? [-1, -0.5, 0, 0.5, 1] : [-12, -10, -8, -6, -4, -2, 0],
     (v) => String(v).replace("-", "−"));
   return (state) => {
@@ -358,7 +359,19 @@ function histogramView(parent, kind) {
       return out;
     });
     const t = topShare(top);
-    c.setY(0, t, [0, t / 2, t], { fmt: (v) => `${Math.round(v * 100)} %` });
+    c.setY(0, t, [0, t / 2, t], { fmt: (v) => `${Number((v * 100).toFixed(1))} %` });
+    if (!activation) {
+      let zeros = 0;
+      let total = 0;
+      for (const h of init.layers) {
+        zeros += h.gradientZeros;
+        for (const v of h.activationCounts) total += v;
+      }
+      const share = total ? (100 * zeros) / total : 0;
+      setText(zeroNote, zeros === 0 ? "" : zeros === total
+        ? "every per-image gradient is exactly 0"
+        : `${share < 1 ? "< 1" : Math.round(share)} % of values exactly 0 (not shown)`);
+    }
     lines.forEach((line, l) => {
       if (l >= shares.length) {
         setAttr(line, "visibility", "hidden");
@@ -414,7 +427,7 @@ function ratioView(parent) {
       "dotted guide line at 10^-3, a common rule of thumb.",
   });
   const guide = s("line", { stroke: "currentColor", "stroke-dasharray": "2 3", "stroke-width": 1.2 }, c.plot);
-  const guideText = s("text", { "font-size": 11 }, c.plot);
+  const guideText = s("text", { "font-size": 11, "text-anchor": "end" }, c.plot);
   guideText.textContent = "10⁻³ guide";
   const lines = LAYER_COLOURS.map((colour) => s("path", {
     fill: "none", stroke: colour, "stroke-width": 1.8,
@@ -432,7 +445,7 @@ function ratioView(parent) {
     c.setY(lo, hi, logTicks(lo, hi).ticks, { log: true });
     const gy = c.Y(Math.log10(UPDATE_RATIO_GUIDE)).toFixed(2);
     for (const [k, v] of [["x1", M.left], ["x2", M.right], ["y1", gy], ["y2", gy]]) setAttr(guide, k, v);
-    setAttr(guideText, "x", M.left + 4);
+    setAttr(guideText, "x", M.right - 4);
     setAttr(guideText, "y", (Number(gy) - 4).toFixed(2));
     const y = (v) => (Number.isFinite(v) && v > 0 ? c.Y(Math.max(Math.log10(v), lo)) : NaN);
     lines.forEach((line, l) => {
@@ -498,12 +511,15 @@ function resultView(parent) {
     ["guess", "your guess"], ["measured", "measured"]]) {
     const p = el("p", { class: "c5-note" }, box);
     p.append(`${label}: `);
-    parts[key] = { p, b: el("b", { "data-key": key }, p) };
+    parts[key] = { p, b: el("b", {}, p) };
   }
   return (state, r) => {
     for (const [key, { p, b }] of Object.entries(parts)) {
-      p.hidden = !(key in r);
-      setText(b, key in r ? r[key] : "");
+      const on = key in r;
+      p.hidden = !on;
+      if (on) setAttr(b, "data-key", key);
+      else b.removeAttribute("data-key");
+      setText(b, on ? r[key] : "");
     }
   };
 }
@@ -528,7 +544,9 @@ function numberControl(parent, { label, cls, min, max, step, toSlider = (v) => v
   let value = null;
   const set = (v) => {
     value = v;
-    input.value = String(toSlider(v));
+    const position = String(toSlider(v));
+    input.setAttribute("value", position);
+    input.value = position;
     box.value = show(v);
   };
   input.addEventListener("input", () => {
