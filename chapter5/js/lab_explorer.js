@@ -167,9 +167,13 @@ html[data-theme=dark] .c5-lab .c5-lab-warn { color: #ff9a5c; }
   margin-right: 0.3em; vertical-align: middle; background: var(--c5-swatch); }
 .c5-lab .c5-lab-legend span.c5-dashed::before { background: repeating-linear-gradient(90deg,
   var(--c5-swatch) 0 4px, transparent 4px 7px); }
+.c5-lab td.c5-lab-swatch { text-align: left; white-space: nowrap; }
+.c5-lab td.c5-lab-swatch::before { content: ""; display: inline-block; width: 0.8em; height: 0.8em;
+  margin-right: 0.35em; border-radius: 2px; vertical-align: -0.05em; background: var(--c5-swatch); }
 .c5-lab .c5-lab-result { font-size: 0.95rem; margin: 0.3rem 0; }
 .c5-lab .c5-lab-result b { font-variant-numeric: tabular-nums; }
-.c5-lab .c5-half { flex: 1 1 300px; min-width: 0; }
+.c5-lab .c5-half { flex: 1 1 300px; min-width: 0; contain: layout paint style; }
+.c5-lab .c5-lab-train, .c5-lab .c5-lab-result { contain: layout paint style; }
 .c5-lab table.c5-readout { width: auto; }
 `;
 
@@ -477,7 +481,7 @@ function readoutView(parent) {
   const body = el("tbody", {}, table);
   const rows = LAYER_COLOURS.map((colour, i) => {
     const tr = el("tr", {}, body);
-    el("td", { text: `layer ${i + 1}`, style: `color: ${colour}; font-weight: 600` }, tr);
+    el("td", { text: `layer ${i + 1}`, class: "c5-lab-swatch", style: `--c5-swatch: ${colour}` }, tr);
     return { tr, speed: el("td", {}, tr), sat: el("td", {}, tr) };
   });
   const ratio = el("p", { class: "c5-note" }, parent);
@@ -713,9 +717,9 @@ function mount(root) {
   const trainFigs = el("div", { class: "c5-figs" }, root);
   const legendTrain = legendView(trainFigs, true);
   trainFigs.lastChild.classList.add("c5-wide");
-  views.push(legendTrain);
-  views.push(trainView(el("div", { class: "c5-half" }, trainFigs)));
-  views.push(ratioView(el("div", { class: "c5-half" }, trainFigs)));
+  // Redrawn only when their part of the state changed: while training, only these.
+  const trainViews = [legendTrain, trainView(el("div", { class: "c5-half" }, trainFigs)),
+    ratioView(el("div", { class: "c5-half" }, trainFigs))];
 
   // ---------------------------------------------------------------- state -> screen
   function needsGuess() {
@@ -736,13 +740,30 @@ function mount(root) {
   }
 
   let frame = 0;
+  const drawn = { init: [], train: [] }; // what the views show now
   let painted = null; // called once the next frame with the current state is on screen
+  const afterPaint = [];
+  const paintChannel = new MessageChannel();
+  paintChannel.port1.onmessage = () => {
+    const now = performance.now();
+    for (const done of afterPaint.splice(0)) done(now);
+  };
   function render() {
+    const t0 = performance.now();
     frame = 0;
     const r = readouts({ init: state.init, speeds: state.speeds, preset: state.preset,
       guesses: state.guesses, trained: state.trained });
-    for (const draw of views) draw(state);
-    drawReadout(state, r);
+    const initMark = [state.init, state.config.depth];
+    if (initMark.some((v, i) => v !== drawn.init[i])) {
+      for (const draw of views) draw(state);
+      drawReadout(state, r);
+      drawn.init = initMark;
+    }
+    const trainMark = [state.speeds, state.speeds.length, state.planned, state.config.depth];
+    if (trainMark.some((v, i) => v !== drawn.train[i])) {
+      for (const draw of trainViews) draw(state);
+      drawn.train = trainMark;
+    }
     drawResult(state, r);
     setText(notes, [state.error, ...state.notes].filter(Boolean).join(" · "));
     notes.hidden = !notes.textContent;
@@ -758,12 +779,18 @@ function mount(root) {
     setText(status, state.status || (locked
       ? "Make a guess for this preset to unlock Train." : ""));
     root.dataset.running = String(state.running);
+    timings.render.push(performance.now() - t0);
+    if (timings.render.length > 2000) timings.render.splice(0, 1000);
     root.dataset.settled = String(!state.running && state.initKey === configKey(state.config) &&
       !inFlight);
     if (painted) {
+      // A task queued from the next animation frame runs right after that frame is rendered.
       const done = painted;
       painted = null;
-      requestAnimationFrame(() => done(performance.now()));
+      requestAnimationFrame(() => {
+        afterPaint.push(done);
+        paintChannel.port2.postMessage(0);
+      });
     }
   }
   function schedule() {
@@ -777,7 +804,9 @@ function mount(root) {
   let trainId = null;
   let trainT0 = 0;
   const waiters = new Map(); // id -> resolve, for params requests (tests)
-  const timings = { moves: [], firstEpoch: [], data: null };
+  // For benchmarks/bench_lab_web.py: control move -> at-init views painted, Train -> first
+  // curve point painted, and each run's epochs and time.
+  const timings = { moves: [], firstEpoch: [], runs: [], render: [], data: null };
   let moveT0 = null;
 
   function requestInit() {
@@ -819,6 +848,7 @@ function mount(root) {
       if (msg.id !== trainId) return;
       state.running = false;
       trainId = null;
+      timings.runs.push({ epochs: msg.epochs, ms: msg.ms, config: { ...state.config } });
       state.status = `${msg.stopped ? "stopped after" : "done:"} ${msg.epochs} epochs in ` +
         `${(msg.ms / 1000).toFixed(1)} s`;
       if (!state.trained.includes(state.preset)) state.trained.push(state.preset);

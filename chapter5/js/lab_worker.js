@@ -60,8 +60,13 @@ async function imagesFor(config) {
   return images.value;
 }
 
+// The last config's starting parameters: Train after an at-init view need not draw them again
+// (makeNet copies them, so the cached arrays never change).
+let start = { key: null, params: null };
 function netFor(config) {
-  return makeNet(config, initialParams(config));
+  const key = JSON.stringify(config);
+  if (start.key !== key) start = { key, params: initialParams(config) };
+  return makeNet(config, start.params);
 }
 
 // Let queued messages (a "stop") run between epochs without the 4 ms clamp of nested timers.
@@ -92,6 +97,16 @@ async function train(id, config, epochs) {
   postMessage({ type: "done", id, epochs: done, stopped: done < epochs, ms: performance.now() - t0 });
 }
 
+// Once, after the first at-init view is sent: one protocol-C epoch of a throwaway copy of that
+// net on a few images, so the engine has compiled the training code before the reader's first
+// Train (that first epoch would otherwise run cold). Nothing it computes is shown or kept.
+let warmed = false;
+function warmUp(config, data) {
+  warmed = true;
+  const small = checkConfig({ ...config, n_images: Math.min(config.n_images, 100) });
+  trainEpoch(netFor(small), data);
+}
+
 async function handle(msg) {
   const { type, id } = msg;
   if (type === "stop") {
@@ -104,6 +119,7 @@ async function handle(msg) {
     const data = await imagesFor(config);
     const result = atInit(netFor(config), data);
     postMessage({ type: "init", id, config, result, ms: performance.now() - t0 });
+    if (!warmed) warmUp(config, data);
   } else if (type === "params") {
     postMessage({ type: "params", id, params: exportParams(netFor(config)) });
   } else if (type === "train") {
