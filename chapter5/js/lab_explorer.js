@@ -25,8 +25,10 @@ const CUSTOM = "custom";
 const HASH_PREFIX = "#lab:";
 const FIELDS = ["depth", "width", "activation", "init", "eta", "n_images", "seed"];
 const ETA_EXPONENT = { min: -3, max: 1, step: 0.25 }; // the JupyterLab lab's FloatLogSlider
-const IMAGES_SLIDER = { min: 10, max: MAX_IMAGES, step: 10 };
+const SHIPPED = Math.min(MAX_IMAGES, DATA.n); // images: up to what the site ships
+const IMAGES_SLIDER = { min: 10, max: SHIPPED, step: 10 };
 const SEED_MAX = 2 ** 31 - 1;
+const TRAIN_FRAME_MS = 100;
 const STORE = "chapter5.lab07";
 const INIT_LABELS = {
   default: "default N(0, 1/n_in)", large: "large N(0, 1)", small: "small N(0, 0.01²)",
@@ -64,7 +66,7 @@ function wholeNumber(text, lo, hi) {
 const PARSERS = {
   depth: [(t) => wholeNumber(t, ...DEPTH_RANGE), `a whole number from ${DEPTH_RANGE[0]} to ${DEPTH_RANGE[1]}`],
   width: [(t) => wholeNumber(t, ...WIDTH_RANGE), `a whole number from ${WIDTH_RANGE[0]} to ${WIDTH_RANGE[1]}`],
-  n_images: [(t) => wholeNumber(t, 1, MAX_IMAGES), `a whole number from 1 to ${MAX_IMAGES}`],
+  n_images: [(t) => wholeNumber(t, 1, SHIPPED), `a whole number from 1 to ${SHIPPED}`],
   seed: [(t) => wholeNumber(t, 0, SEED_MAX), `a whole number from 0 to ${SEED_MAX}`],
   activation: [(t) => (ACTIVATIONS.includes(t) ? t : null), `one of ${ACTIVATIONS.join(", ")}`],
   init: [(t) => (INITS.includes(t) ? t : null), `one of ${INITS.join(", ")}`],
@@ -658,7 +660,7 @@ function mount(root) {
     toSlider: (v) => Math.log10(v), fromSlider: (e) => Number((10 ** e).toPrecision(12)),
     parse: (t) => PARSERS.eta[0](t), show: etaText, onChange: change("eta") });
   controls.n_images = numberControl(grid, { label: "images", cls: "images", ...IMAGES_SLIDER,
-    parse: (t) => clampInt(t, 1, MAX_IMAGES), onChange: change("n_images") });
+    parse: (t) => clampInt(t, 1, SHIPPED), onChange: change("n_images") });
   const seedRow = el("div", { class: "c5-row" }, grid);
   const seedId = `c5-lab-seed-${++controlCount}`;
   el("label", { for: seedId, text: "seed" }, seedRow);
@@ -750,6 +752,7 @@ function mount(root) {
   };
   function render() {
     const t0 = performance.now();
+    lastRender = t0;
     frame = 0;
     const r = readouts({ init: state.init, speeds: state.speeds, preset: state.preset,
       guesses: state.guesses, trained: state.trained });
@@ -793,8 +796,14 @@ function mount(root) {
       });
     }
   }
+  // While training, redraw at most every TRAIN_FRAME_MS: the curve still grows live, and the
+  // main thread leaves the cores to the worker (the first point is drawn at once).
+  let lastRender = -Infinity;
   function schedule() {
-    if (!frame) frame = requestAnimationFrame(render);
+    if (frame) return;
+    const wait = state.running ? lastRender + TRAIN_FRAME_MS - performance.now() : 0;
+    if (wait > 0) frame = setTimeout(() => { frame = requestAnimationFrame(render); }, wait);
+    else frame = requestAnimationFrame(render);
   }
 
   // ---------------------------------------------------------------- the worker
