@@ -123,9 +123,15 @@ function configKey(config) {
 
 function loadStore() {
   try {
-    const v = JSON.parse(localStorage.getItem(STORE) || "{}");
-    return { guesses: v.guesses && typeof v.guesses === "object" ? v.guesses : {},
-      trained: Array.isArray(v.trained) ? v.trained : [] };
+    const v = JSON.parse(localStorage.getItem(STORE) || "{}") || {};
+    const guesses = {};
+    for (const [name, g] of Object.entries(v.guesses && typeof v.guesses === "object" ? v.guesses : {})) {
+      // keep only well-formed guesses (another version of the page, or a hand edit)
+      if (g && Number.isInteger(g.layer) && g.layer >= 1 && g.layer <= DEPTH_RANGE[1] &&
+          GUESS_FACTORS.includes(g.factor)) guesses[name] = { layer: g.layer, factor: g.factor };
+    }
+    const trained = Array.isArray(v.trained) ? v.trained.filter((n) => typeof n === "string") : [];
+    return { guesses, trained };
   } catch {
     return { guesses: {}, trained: [] }; // no storage (private mode) or damaged: start afresh
   }

@@ -389,3 +389,30 @@ def test_every_preset_on_screen(look: str, browser: Any, base_url: str) -> None:
         assert seen.problems() == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("stored", [
+    '{"guesses": {"x": "bad", "ReLU, He": {"layer": 2, "factor": 10}, "y": {"layer": 0,'
+    ' "factor": 10}}, "trained": [3, "tanh, Xavier"]}',
+    "not json at all",
+])
+def test_damaged_guesses_in_storage_are_dropped(stored: str, browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_init_script(
+            f"if (!sessionStorage.getItem('seeded')) {{ sessionStorage.setItem('seeded', '1');"
+            f" localStorage.setItem('chapter5.lab07', {stored!r}); }}")
+        page = context.new_page()
+        seen = bookkit.watch(context, page)
+        page.goto(base_url + lab_path(), wait_until="load")
+        root = lab_root(page)
+        st = root.evaluate("r => ({guesses: r.c5.state.guesses, trained: r.c5.state.trained})")
+        if stored.startswith("{"):
+            assert st == {"guesses": {"ReLU, He": {"layer": 2, "factor": 10}},
+                          "trained": ["tanh, Xavier"]}
+        else:
+            assert st == {"guesses": {}, "trained": []}
+        check_against_python(page, root)
+        assert seen.problems() == []
+    finally:
+        context.close()
