@@ -19,10 +19,10 @@
 // b <- b - (eta / n) sum_x dC_x/db; the speeds are recorded from that same pass, before the step.
 //
 // Speed: Float64Array buffers made once per network and image count and reused every epoch;
-// weights are stored transposed, [n_in][n_out], so every inner loop runs over contiguous memory;
-// an input (a pixel, or a ReLU activation) that is exactly 0 is skipped in the forward pass and
-// in the weight gradient. Adding 0 * w changes no sum, so the numbers are those of the full
-// products (about 80 % of MNIST's pixels are 0).
+// every product is a dot product over contiguous rows (w and its transpose are both kept);
+// in the first layer a pixel that is exactly 0 is skipped, in the forward pass and in the weight
+// gradient (about 80 % of MNIST's pixels are 0). Adding 0 * w changes no sum, so the numbers are
+// those of the full products.
 //
 // The page's own initialisation (initialParams; Python's numpy generator is not reproduced --
 // the parity test hands Python's weights over instead):
@@ -343,6 +343,7 @@ export function makeNet(config, params) {
         `output layer); got ${params[name].length}`);
     }
   }
+  const w = [];
   const wT = [];
   const b = [];
   for (let i = 0; i < layers; i++) {
@@ -360,17 +361,15 @@ export function makeNet(config, params) {
       throw new RangeError(`params.b[${i}] must hold ${nOut} numbers; got ${
         isNumbers(bi) ? bi.length : show(bi)}`);
     }
-    const t = new Float64Array(nIn * nOut);
-    for (let j = 0; j < nOut; j++) {
-      for (let k = 0; k < nIn; k++) {
-        const v = wi[j * nIn + k];
-        if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw new RangeError(`params.w[${i}] must hold finite numbers; entry ${j * nIn + k} ` +
-            `is ${show(v)}`);
-        }
-        t[k * nOut + j] = v;
+    const copy = Float64Array.from(wi);
+    for (let q = 0; q < copy.length; q++) {
+      if (typeof wi[q] !== "number" || !Number.isFinite(wi[q])) {
+        throw new RangeError(`params.w[${i}] must hold finite numbers; entry ${q} is ${
+          show(wi[q])}`);
       }
     }
+    const t = new Float64Array(nIn * nOut);
+    transpose(copy, nOut, nIn, t);
     const bb = Float64Array.from(bi);
     for (let j = 0; j < nOut; j++) {
       if (typeof bi[j] !== "number" || !Number.isFinite(bi[j])) {
@@ -378,14 +377,18 @@ export function makeNet(config, params) {
           show(bi[j])}`);
       }
     }
+    w.push(copy);
     wT.push(t);
     b.push(bb);
   }
-  return { config: c, sizes, wT, b, kind: KIND[c.activation], epoch: 0, buffers: null };
+  return {
+    config: c, sizes, w, wT, b, kind: KIND[c.activation], epoch: 0, diverged: false,
+    buffers: null,
+  };
 }
 
 function checkNet(net) {
-  if (net === null || typeof net !== "object" || !Array.isArray(net.wT) || !net.config) {
+  if (net === null || typeof net !== "object" || !Array.isArray(net.w) || !net.config) {
     throw new TypeError(`net must be what makeNet returns; got ${show(net)}`);
   }
   return net;
@@ -396,15 +399,8 @@ export function exportParams(net) {
   checkNet(net);
   const w = [];
   const b = [];
-  for (let i = 0; i < net.wT.length; i++) {
-    const nIn = net.sizes[i];
-    const nOut = net.sizes[i + 1];
-    const t = net.wT[i];
-    const wi = new Array(nOut * nIn);
-    for (let j = 0; j < nOut; j++) {
-      for (let k = 0; k < nIn; k++) wi[j * nIn + k] = t[k * nOut + j];
-    }
-    w.push(wi);
+  for (let i = 0; i < net.w.length; i++) {
+    w.push(Array.from(net.w[i]));
     b.push(Array.from(net.b[i]));
   }
   return { w, b };
@@ -420,89 +416,192 @@ function buffers(net, n) {
   const d = [];
   const gW = [];
   const gb = [];
+  const aT = [];
+  const dT = [];
   for (let i = 0; i < layers; i++) {
     a.push(new Float64Array(n * sizes[i + 1]));
     z.push(new Float64Array(n * sizes[i + 1]));
     d.push(new Float64Array(n * sizes[i + 1]));
+    aT.push(new Float64Array(n * sizes[i + 1]));
+    dT.push(new Float64Array(n * sizes[i + 1]));
     gW.push(new Float64Array(sizes[i] * sizes[i + 1]));
     gb.push(new Float64Array(sizes[i + 1]));
   }
-  net.buffers = { n, a, z, d, gW, gb };
+  net.buffers = { n, a, z, d, aT, dT, gW, gb };
   return net.buffers;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The products, shared by both passes (weights transposed: wT[k * nOut + j] = w_jk)
+// The products, shared by both passes. w[i] is row-major [n_out][n_in] (w[j * nIn + k] = w_jk),
+// wT[i] its transpose. Each product is a dot product over contiguous memory with its
+// accumulators in registers, four outputs at a time so every load serves four of them.
 
-/** zOut[x][j] = sum_k w_jk in_x_k + b_j for the first layer's sparse pixels. */
-function forwardSparse(img, n, wT, b, nOut, zOut) {
+/** The first n images' nonzero pixels by pixel (x ascending), for the first weight gradient. */
+function pixelColumns(img, n) {
+  img.columns ??= new Map();
+  let cols = img.columns.get(n);
+  if (cols) return cols;
   const { nzStart, nzIndex, nzValue } = img;
+  const end = nzStart[n];
+  const start = new Int32Array(N_INPUTS + 1);
+  for (let t = 0; t < end; t++) start[nzIndex[t] + 1]++;
+  for (let k = 0; k < N_INPUTS; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, N_INPUTS);
+  const image = new Int32Array(end);
+  const value = new Float64Array(end);
   for (let x = 0; x < n; x++) {
-    const row = x * nOut;
-    for (let j = 0; j < nOut; j++) zOut[row + j] = 0;
-    for (let t = nzStart[x], end = nzStart[x + 1]; t < end; t++) {
-      const v = nzValue[t];
-      const base = nzIndex[t] * nOut;
-      for (let j = 0; j < nOut; j++) zOut[row + j] += v * wT[base + j];
-    }
-    for (let j = 0; j < nOut; j++) zOut[row + j] += b[j];
-  }
-}
-
-/** zOut[x][j] = sum_k w_jk aIn[x][k] + b_j (zero inputs skipped). */
-function forwardDense(aIn, n, nIn, wT, b, nOut, zOut) {
-  for (let x = 0; x < n; x++) {
-    const row = x * nOut;
-    const inRow = x * nIn;
-    for (let j = 0; j < nOut; j++) zOut[row + j] = 0;
-    for (let k = 0; k < nIn; k++) {
-      const v = aIn[inRow + k];
-      if (v === 0) continue;
-      const base = k * nOut;
-      for (let j = 0; j < nOut; j++) zOut[row + j] += v * wT[base + j];
-    }
-    for (let j = 0; j < nOut; j++) zOut[row + j] += b[j];
-  }
-}
-
-/** dBelow[x][k] = sum_j w_jk d[x][j] (before the factor sigma'(z^below)). */
-function backDelta(d, n, nOut, wT, nIn, dBelow) {
-  for (let x = 0; x < n; x++) {
-    const row = x * nOut;
-    const outRow = x * nIn;
-    for (let k = 0; k < nIn; k++) {
-      const base = k * nOut;
-      let s = 0;
-      for (let j = 0; j < nOut; j++) s += wT[base + j] * d[row + j];
-      dBelow[outRow + k] = s;
+    for (let t = nzStart[x]; t < nzStart[x + 1]; t++) {
+      const q = fill[nzIndex[t]]++;
+      image[q] = x;
+      value[q] = nzValue[t];
     }
   }
+  cols = { start, image, value };
+  img.columns.set(n, cols);
+  return cols;
 }
 
-/** gW[k][j] = sum_x in_x_k d[x][j], gb[j] = sum_x d[x][j]; `img` sparse or `aIn` dense. */
-function weightGradient(img, aIn, n, nIn, d, nOut, gW, gb) {
-  gW.fill(0);
-  gb.fill(0);
+/** zOut[x][j] = sum_k w_jk in_x_k + b_j over the first layer's nonzero pixels only. */
+function forwardSparse(img, n, w, b, nOut, zOut) {
+  const { nzStart, nzIndex, nzValue } = img;
+  const nIn = N_INPUTS;
   for (let x = 0; x < n; x++) {
     const row = x * nOut;
-    if (img !== null) {
-      const { nzStart, nzIndex, nzValue } = img;
-      for (let t = nzStart[x], end = nzStart[x + 1]; t < end; t++) {
+    const t0 = nzStart[x];
+    const t1 = nzStart[x + 1];
+    let j = 0;
+    for (; j + 3 < nOut; j += 4) {
+      const w0 = j * nIn;
+      const w1 = w0 + nIn;
+      const w2 = w1 + nIn;
+      const w3 = w2 + nIn;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = t0; t < t1; t++) {
+        const k = nzIndex[t];
         const v = nzValue[t];
-        const base = nzIndex[t] * nOut;
-        for (let j = 0; j < nOut; j++) gW[base + j] += v * d[row + j];
+        s0 += v * w[w0 + k];
+        s1 += v * w[w1 + k];
+        s2 += v * w[w2 + k];
+        s3 += v * w[w3 + k];
       }
-    } else {
-      const inRow = x * nIn;
-      for (let k = 0; k < nIn; k++) {
-        const v = aIn[inRow + k];
-        if (v === 0) continue;
-        const base = k * nOut;
-        for (let j = 0; j < nOut; j++) gW[base + j] += v * d[row + j];
+      zOut[row + j] = s0 + b[j];
+      zOut[row + j + 1] = s1 + b[j + 1];
+      zOut[row + j + 2] = s2 + b[j + 2];
+      zOut[row + j + 3] = s3 + b[j + 3];
+    }
+    for (; j < nOut; j++) {
+      const w0 = j * nIn;
+      let s0 = 0;
+      for (let t = t0; t < t1; t++) s0 += nzValue[t] * w[w0 + nzIndex[t]];
+      zOut[row + j] = s0 + b[j];
+    }
+  }
+}
+
+/**
+ * out[x][j] = sum_k u[x][k] v[j][k] (+ c[j] when c is given): u is (n, len), v is (m, len),
+ * both row-major; out is (n, m). The forward pass (v = w) and the backward one (v = w^T).
+ */
+function rowsTimesRows(u, n, len, v, m, c, out) {
+  for (let x = 0; x < n; x++) {
+    const ur = x * len;
+    const row = x * m;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const v0 = j * len;
+      const v1 = v0 + len;
+      const v2 = v1 + len;
+      const v3 = v2 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < len; k++) {
+        const a = u[ur + k];
+        s0 += a * v[v0 + k];
+        s1 += a * v[v1 + k];
+        s2 += a * v[v2 + k];
+        s3 += a * v[v3 + k];
+      }
+      const c0 = c === null ? 0 : c[j];
+      const c1 = c === null ? 0 : c[j + 1];
+      const c2 = c === null ? 0 : c[j + 2];
+      const c3 = c === null ? 0 : c[j + 3];
+      out[row + j] = c === null ? s0 : s0 + c0;
+      out[row + j + 1] = c === null ? s1 : s1 + c1;
+      out[row + j + 2] = c === null ? s2 : s2 + c2;
+      out[row + j + 3] = c === null ? s3 : s3 + c3;
+    }
+    for (; j < m; j++) {
+      const v0 = j * len;
+      let s0 = 0;
+      for (let k = 0; k < len; k++) s0 += u[ur + k] * v[v0 + k];
+      out[row + j] = c === null ? s0 : s0 + c[j];
+    }
+  }
+}
+
+/** out (cols, rows) = the transpose of src (rows, cols). */
+function transpose(src, rows, cols, out) {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let q = 0; q < cols; q++) out[q * rows + r] = src[base + q];
+  }
+}
+
+/**
+ * The step's sums from dT = delta^T (nOut, n): gW[j][k] = sum_x delta_xj in_xk and
+ * gb[j] = sum_x delta_xj, the inputs either the first layer's pixels by column (cols) or
+ * aT = a^T (nIn, n).
+ */
+function weightGradient(cols, aT, n, nIn, dT, nOut, gW, gb) {
+  for (let j = 0; j < nOut; j++) {
+    const dr = j * n;
+    let s = 0;
+    for (let x = 0; x < n; x++) s += dT[dr + x];
+    gb[j] = s;
+  }
+  if (cols !== null) {
+    const { start, image, value } = cols;
+    for (let k = 0; k < nIn; k++) {
+      const t0 = start[k];
+      const t1 = start[k + 1];
+      let j = 0;
+      for (; j + 3 < nOut; j += 4) {
+        const d0 = j * n;
+        const d1 = d0 + n;
+        const d2 = d1 + n;
+        const d3 = d2 + n;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let t = t0; t < t1; t++) {
+          const x = image[t];
+          const v = value[t];
+          s0 += v * dT[d0 + x];
+          s1 += v * dT[d1 + x];
+          s2 += v * dT[d2 + x];
+          s3 += v * dT[d3 + x];
+        }
+        gW[j * nIn + k] = s0;
+        gW[(j + 1) * nIn + k] = s1;
+        gW[(j + 2) * nIn + k] = s2;
+        gW[(j + 3) * nIn + k] = s3;
+      }
+      for (; j < nOut; j++) {
+        const d0 = j * n;
+        let s0 = 0;
+        for (let t = t0; t < t1; t++) s0 += value[t] * dT[d0 + image[t]];
+        gW[j * nIn + k] = s0;
       }
     }
-    for (let j = 0; j < nOut; j++) gb[j] += d[row + j];
+    return;
   }
+  rowsTimesRows(dT, nOut, n, aT, nIn, null, gW);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,8 +668,8 @@ export function atInit(net, images) {
   const { a, z, d } = buf;
   for (let i = 0; i < L; i++) {
     const nOut = sizes[i + 1];
-    if (i === 0) forwardSparse(img, n, net.wT[0], net.b[0], nOut, z[0]);
-    else forwardDense(a[i - 1], n, sizes[i], net.wT[i], net.b[i], nOut, z[i]);
+    if (i === 0) forwardSparse(img, n, net.w[0], net.b[0], nOut, z[0]);
+    else rowsTimesRows(a[i - 1], n, sizes[i], net.w[i], nOut, net.b[i], z[i]);
     const zi = z[i];
     const ai = a[i];
     if (i === L - 1) for (let t = 0; t < zi.length; t++) ai[t] = sigmoid(zi[t]);
@@ -592,7 +691,7 @@ export function atInit(net, images) {
   const mean_dCdb = new Float64Array(net.config.width);
   for (let i = L - 2; i >= 0; i--) {
     const width = sizes[i + 1];
-    backDelta(d[i + 1], n, sizes[i + 2], net.wT[i + 1], width, d[i]);
+    rowsTimesRows(d[i + 1], n, sizes[i + 2], net.wT[i + 1], width, null, d[i]);
     const zi = z[i];
     const di = d[i];
     const ai = a[i];
@@ -647,7 +746,9 @@ export function atInit(net, images) {
  * hidden layers from one backpropagation pass at the current parameters, then one full-batch
  * step from that same pass (the net changes; net.epoch grows by 1). updateRatio[i] is
  * ||Delta w|| / ||w|| of weight matrix i = 0..depth (hidden layers, then the output layer), w
- * before the step; Infinity when w = 0 and it moves, 0 when it does not.
+ * before the step; Infinity when w = 0 and it moves, 0 when it does not. diverged is true when
+ * the step left a parameter infinite or NaN (eta too large for the net: Python's training then
+ * produces NaN as well); net.diverged stays true from then on, and a page should stop training.
  */
 export function trainEpoch(net, images) {
   checkNet(net);
@@ -657,13 +758,13 @@ export function trainEpoch(net, images) {
   const sizes = net.sizes;
   const L = sizes.length - 1;
   const buf = buffers(net, n);
-  const { a, d, gW, gb } = buf;
+  const { a, d, aT, dT, gW, gb } = buf;
   // forward, the kernel's table: sigma(z) = 1 / (1 + exp(-z)), tanh, max(z, 0)
   for (let i = 0; i < L; i++) {
     const nOut = sizes[i + 1];
     const ai = a[i];
-    if (i === 0) forwardSparse(img, n, net.wT[0], net.b[0], nOut, ai);
-    else forwardDense(a[i - 1], n, sizes[i], net.wT[i], net.b[i], nOut, ai);
+    if (i === 0) forwardSparse(img, n, net.w[0], net.b[0], nOut, ai);
+    else rowsTimesRows(a[i - 1], n, sizes[i], net.w[i], nOut, net.b[i], ai);
     const k = i === L - 1 ? 0 : kind;
     if (k === 0) for (let t = 0; t < ai.length; t++) ai[t] = 1.0 / (1.0 + Math.exp(-ai[t]));
     else if (k === 1) for (let t = 0; t < ai.length; t++) ai[t] = Math.tanh(ai[t]);
@@ -683,6 +784,7 @@ export function trainEpoch(net, images) {
   const speeds = new Float64Array(depth);
   const updateRatio = new Float64Array(L);
   const invEta = 1.0 / eta;
+  let finite = true;
   for (let i = L - 1; i >= 0; i--) {
     const nIn = sizes[i];
     const nOut = sizes[i + 1];
@@ -690,16 +792,18 @@ export function trainEpoch(net, images) {
       // (w^{l+1})^T delta^{l+1} * sigma'(z^l), sigma' from a = sigma(z), before w^{l+1} steps
       const db = d[i - 1];
       const ab = a[i - 1];
-      backDelta(d[i], n, nOut, net.wT[i], nIn, db);
+      rowsTimesRows(d[i], n, nOut, net.wT[i], nIn, null, db);
       if (kind === 0) for (let t = 0; t < db.length; t++) db[t] *= (1.0 - ab[t]) * ab[t];
       else if (kind === 1) for (let t = 0; t < db.length; t++) db[t] *= 1.0 - ab[t] * ab[t];
       else for (let t = 0; t < db.length; t++) db[t] *= ab[t] > 0 ? 1 : 0;
     }
-    weightGradient(i === 0 ? img : null, i === 0 ? null : a[i - 1], n, nIn, d[i], nOut,
-      gW[i], gb[i]);
+    transpose(d[i], n, nOut, dT[i]);
+    if (i > 0) transpose(a[i - 1], n, nIn, aT[i - 1]);
+    weightGradient(i === 0 ? pixelColumns(img, n) : null, i === 0 ? null : aT[i - 1], n, nIn,
+      dT[i], nOut, gW[i], gb[i]);
     if (i < L - 1) speeds[i] = Math.sqrt(dot(gb[i], gb[i])) * invEta;
     // w <- decay w - (eta/n) sum dC/dw, b <- b - (eta/n) sum dC/db; the update ratio on the way
-    const w = net.wT[i];
+    const w = net.w[i];
     const g = gW[i];
     let w2 = 0;
     let step2 = 0;
@@ -711,15 +815,22 @@ export function trainEpoch(net, images) {
       const dw = w1 - w0;
       step2 += dw * dw;
     }
+    if (i > 0) transpose(w, nOut, nIn, net.wT[i]); // w^T for the next epoch's backward pass
     const bi = net.b[i];
     const gbi = gb[i];
-    for (let j = 0; j < nOut; j++) bi[j] -= gbi[j];
+    let bSum = 0;
+    for (let j = 0; j < nOut; j++) {
+      bi[j] -= gbi[j];
+      bSum += bi[j];
+    }
+    if (!(Number.isFinite(step2) && Number.isFinite(w2) && Number.isFinite(bSum))) finite = false;
     const wNorm = Math.sqrt(w2);
     const stepNorm = Math.sqrt(step2);
     updateRatio[i] = wNorm > 0 ? stepNorm / wNorm : stepNorm > 0 ? Infinity : 0;
   }
   net.epoch += 1;
-  return { speeds, updateRatio };
+  if (!finite) net.diverged = true;
+  return { speeds, updateRatio, diverged: !finite };
 }
 
 function dot(u, v) {
