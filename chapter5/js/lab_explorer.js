@@ -864,8 +864,11 @@ function mount(root) {
       state.running = false;
       trainId = null;
       timings.runs.push({ epochs: msg.epochs, ms: msg.ms, config: { ...state.config } });
-      state.status = `${msg.stopped ? "stopped after" : "done:"} ${msg.epochs} epochs in ` +
-        `${(msg.ms / 1000).toFixed(1)} s`;
+      state.status = msg.diverged
+        ? `training diverged after ${msg.epochs} epochs: η = ${etaText(state.config.eta)} is ` +
+          "too large for this net (a weight became infinite); try a smaller η"
+        : `${msg.stopped ? "stopped after" : "done:"} ${msg.epochs} epochs in ` +
+          `${(msg.ms / 1000).toFixed(1)} s`;
       if (!state.trained.includes(state.preset)) state.trained.push(state.preset);
       saveStore(state);
       schedule();

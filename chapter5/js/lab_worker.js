@@ -12,7 +12,7 @@
 //     {type: "init",   id, config, result, ms}
 //     {type: "params", id, params}
 //     {type: "epoch",  id, epoch, speeds, updateRatio}   one small message per epoch
-//     {type: "done",   id, epochs, stopped, ms}
+//     {type: "done",   id, epochs, stopped, diverged, ms}   diverged: a step blew up (eta)
 //     {type: "error",  id, message}         bad config, missing data: said in words
 //
 // The images (lab_mnist.bin, described by lab_presets.js's DATA) are fetched on the first
@@ -87,14 +87,25 @@ async function train(id, config, epochs) {
   const data = await imagesFor(config);
   const net = netFor(config);
   let done = 0;
+  let diverged = false;
   for (let epoch = 0; epoch < epochs && !job.stop && training === job; epoch++) {
     const r = trainEpoch(net, data);
-    done = epoch + 1;
-    postMessage({ type: "epoch", id, epoch, speeds: r.speeds, updateRatio: r.updateRatio });
+    // A step that left a parameter infinite or NaN (eta too large) ends the run; its record is
+    // sent only if every number in it is one the page can draw.
+    const usable = Array.prototype.every.call(r.speeds, (v) => Number.isFinite(v) && v >= 0);
+    if (usable) {
+      done = epoch + 1;
+      postMessage({ type: "epoch", id, epoch, speeds: r.speeds, updateRatio: r.updateRatio });
+    }
+    if (r.diverged || !usable) {
+      diverged = true;
+      break;
+    }
     await yieldToMessages();
   }
   if (training === job) training = null;
-  postMessage({ type: "done", id, epochs: done, stopped: done < epochs, ms: performance.now() - t0 });
+  postMessage({ type: "done", id, epochs: done, stopped: done < epochs, diverged,
+    ms: performance.now() - t0 });
 }
 
 // Once, after the first at-init view is sent: one protocol-C epoch of a throwaway copy of that
