@@ -64,6 +64,7 @@ bench: $(STAMP) $(LAB_OVERRIDES) $(WEB_STAMP)
 	$(PY) benchmarks/bench_lab07.py
 	$(PY) scripts/build_book.py --if-stale
 	$(PY) benchmarks/bench_book_latency.py
+	$(PY) benchmarks/bench_lab_web.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -61,17 +61,40 @@ def over_seeds(**config):
 # 1 % of its peak (for ReLU: an inactive neuron, $\sigma'(z) = 0$).
 #
 # **Predict, then train.** Before the first training run of a preset, the lab asks which layer you
-# expect to learn slowest and by roughly how much; your guess stays in this kernel and is shown
-# beside the measured result. Train runs 200 epochs and can be stopped at any time.
+# expect to learn slowest and by roughly how much; your guess stays on your machine (in this
+# kernel, or in your browser on the website) and is shown beside the measured result. Train runs
+# 200 epochs and can be stopped at any time.
 #
-# The lab runs in a Python kernel: on the website this cell shows nothing. Open the notebook in
-# JupyterLab (`make lab`) or on Binder to use it; the numbers below are computed the same way.
+# In JupyterLab (`make lab`, or Binder) the next cell runs the lab in the Python kernel. On the
+# website it runs in your browser instead, just below, with no kernel.
 
 # %% tags=["remove-output"]
 # NBVAL_IGNORE_OUTPUT
 # widget view: model ids are random (and the kernel-free book cannot run it)
 explorer = Lab(x_1000, y_1000)
 display(explorer)
+
+# %% [markdown]
+# <div class="c5-web-explorer" data-explorer="lab">
+# <p><em>On the website, a kernel-free version of this lab appears here. In JupyterLab, use the
+# live lab above.</em></p>
+# </div>
+# <script type="module" src="../_explorers/lab_explorer.js"></script>
+#
+# **How the website's lab works.** The page does the lab's arithmetic in JavaScript
+# (`chapter5/js/lab_net.js`), in a background thread of your browser, on the first 1000 MNIST
+# training images shipped with the site: one file of 1000 × (784 + 1) bytes = 785 kB, each
+# image's 784 pixel values 0-255 and then the 1000 labels, loaded when the lab starts. One thing
+# differs from the Python lab: the starting weights. JavaScript has no copy of numpy's random
+# generator, so the page draws its own, from a documented seeded generator (xoshiro128\*\*,
+# seeded through splitmix32, with normal numbers from Marsaglia's polar method), from the same
+# distributions and in the same order as `chapter5.lab`. Seed 0 on the page and seed 0 here are
+# therefore two different draws of the same kind of network, and their numbers differ as two
+# seeds here do. Given the *same* weights, the two agree: `tests/test_lab_js_parity.py`
+# hands Python's initial weights to the JavaScript for every activation and initialisation and
+# depths 1-10, trains both for 50 epochs and requires every recorded speed to agree to 1e-9
+# relative; a browser test takes the page's own weights back into Python and checks that the
+# readouts on the page are the ones `chapter5.lab` computes for them.
 
 # %% [markdown]
 # ## 7.1 The chapter's nets

@@ -9,7 +9,9 @@ Steps, each failing loudly (non-zero exit and a message saying what to do):
 
 1. Check the npm assets (MathJax 3 from ``web/node_modules``; install with ``npm ci --prefix web``).
 2. Prepare ``_build/.site_extra/`` — copied verbatim into the site root by Sphinx's
-   ``html_extra_path`` — with ``_explorers/`` (the kernel-free explorers from ``chapter5/js``) and
+   ``html_extra_path`` — with ``_explorers/`` (the kernel-free explorers from ``chapter5/js``;
+   for the deep-network lab also ``lab_presets.js`` and the first 1000 MNIST training images as
+   bytes, ``lab_mnist.bin``, from scripts/lab_site.py: MNIST must be on this machine) and
    ``_mathjax/`` (MathJax). Nothing goes into a ``_static/`` folder of the book root: Jupyter Book
    1 would inject every JS file there into every page.
 3. Write the effective config ``_build/.book_config.yml``: ``_config.yml`` plus the repository
@@ -34,6 +36,7 @@ import time
 from pathlib import Path
 
 import yaml
+from lab_site import LabAssetError, write_lab_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -67,7 +70,9 @@ def input_files() -> list[Path]:
     files += sorted((ROOT / "chapter5" / "js").glob("*.js"))
     files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py", ROOT / "web" / "favicon.svg",
               ROOT / "scripts" / "sphinx_glue.py", ROOT / "chapter5" / "prose.py",
-              ROOT / "scripts" / "sphinx_site.py", ROOT / "web" / "static" / "chapter5-site.css"]
+              ROOT / "scripts" / "sphinx_site.py", ROOT / "web" / "static" / "chapter5-site.css",
+              ROOT / "scripts" / "lab_site.py", ROOT / "chapter5" / "lab.py",
+              ROOT / "chapter5" / "viz" / "lab.py", ROOT / "chapter5" / "viz" / "style.py"]
     return [f for f in files if f.is_file()]
 
 
@@ -117,6 +122,10 @@ def prepare_assets() -> None:
         raise BuildError("no explorer modules found in chapter5/js")
     for f in js:
         shutil.copy2(f, explorers / f.name)
+    try:  # the deep-network lab's presets module and its MNIST images (scripts/lab_site.py)
+        write_lab_assets(explorers)
+    except LabAssetError as exc:
+        raise BuildError(str(exc)) from exc
     for part in MATHJAX_PARTS:
         src = MATHJAX / part
         dst = EXTRA / "_mathjax" / part
@@ -175,7 +184,8 @@ def run_build(config: Path) -> None:
 
 def check_site() -> None:
     for name in ("index.html", "_explorers/chain_explorer.js", "_explorers/prevalence_band.js",
-                 f"_mathjax/{MATHJAX_ENTRY}"):
+                 "_explorers/lab_explorer.js", "_explorers/lab_presets.js",
+                 "_explorers/lab_mnist.bin", f"_mathjax/{MATHJAX_ENTRY}"):
         if not (HTML / name).is_file():
             raise BuildError(f"the built site lacks {name}")
     bad = []
