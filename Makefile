@@ -62,6 +62,7 @@ bench: $(STAMP) $(LAB_OVERRIDES) $(WEB_STAMP)
 	$(PY) benchmarks/bench_training.py
 	$(PY) benchmarks/bench_lab_latency.py
 	$(PY) benchmarks/bench_lab07.py
+	$(PY) benchmarks/bench_lab_js.py
 	$(PY) scripts/build_book.py --if-stale
 	$(PY) benchmarks/bench_book_latency.py
 	$(PY) benchmarks/bench_lab_web.py

@@ -104,7 +104,7 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def run_node(job: dict[str, Any], tmp_path: Path, script: str = RUNNER) -> Any:
+def run_node(job: Any, tmp_path: Path, script: str = RUNNER) -> Any:
     node = node_or_skip()
     runner = tmp_path / "runner.mjs"
     runner.write_text(script, encoding="utf-8")
@@ -216,6 +216,7 @@ def shipped_images(x: np.ndarray, y: np.ndarray, tmp_path: Path) -> dict[str, st
 
 
 @real
+@pytest.mark.slow
 def test_js_trainer_equals_python_for_every_activation_init_and_depth(
         mnist_1000: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
     x, y = mnist_1000
@@ -353,7 +354,7 @@ def test_js_readouts_write_what_python_writes(tmp_path: Path) -> None:
     zero and infinite ratios, equal speeds, guesses of every factor the lab offers."""
     shares = [0.125, 0.135, 0.005, 0.015, 0.025, 0.0, 1.0, 0.5, 1 / 3, 0.995, 0.985]
     rng = np.random.default_rng(3)
-    states = []
+    states: list[dict[str, Any]] = []
     for k in range(60):
         depth = k % 10 + 1
         speeds = 10.0 ** rng.uniform(-12, 1, depth)
@@ -390,6 +391,46 @@ def test_js_readouts_write_what_python_writes(tmp_path: Path) -> None:
                               guesses={k: lab_viz.Guess(**v) for k, v in s["guesses"].items()},
                               trained=set(s["trained"]))
         assert js == lab_viz.readouts(st), s
+
+
+BINS = r"""
+const m = await import(process.argv[2]);
+const job = JSON.parse((await import("node:fs")).readFileSync(process.argv[3], "utf8"));
+const E = m.GRADIENT_LOG10_BINS;
+const viaLog10 = (mag) => {  // the plain rule: the bin of clip(log10(mag)) among the edges
+  const l = Math.min(Math.max(Math.log10(mag), E[0]), E[E.length - 1]);
+  let i = 0;
+  while (i < E.length - 2 && l >= E[i + 1]) i++;
+  return i;
+};
+process.stdout.write(JSON.stringify({
+  g: job.g.map(m.gradientBin), gLog10: job.g.map(viaLog10), a: job.a.map(m.activationBin),
+}));
+"""
+
+
+def numpy_bin(v: float, edges: np.ndarray) -> int:
+    counts = np.histogram(np.clip([v], edges[0], edges[-1]), edges)[0]
+    return int(np.flatnonzero(counts)[0])
+
+
+def test_js_histogram_bins_equal_numpys(tmp_path: Path) -> None:
+    """Activations on and one ulp either side of every bin edge, and far outside the range, land
+    in numpy.histogram's bin. Gradient magnitudes: JS finds most bins without log10 and gives
+    exactly the bin of its own log10 everywhere, edges included, and numpy's bin away from the
+    edges. (Within about an ulp of an edge 10^e, V8's Math.log10 and numpy's log10 may round to
+    different sides; MNIST's gradients are nowhere near that close, as the counts above show.)"""
+    g_edges = 10.0 ** lab.GRADIENT_LOG10_BINS
+    near = [float(e * (1 + k * 2.0 ** -52)) for e in g_edges for k in range(-3, 4)]
+    far = list(10.0 ** np.random.default_rng(5).uniform(-20, 3, 5000)) + [5e-324, 1e300]
+    a = [float(v) for e in lab.ACTIVATION_BINS for v in (np.nextafter(e, -2), e,
+                                                          np.nextafter(e, 2))]
+    a += list(np.random.default_rng(6).uniform(-3, 3, 5000)) + [-0.0, 0.0, 1e300, -1e300]
+    out = run_node({"g": near + far, "a": a}, tmp_path, BINS)
+    assert out["g"] == out["gLog10"]
+    log10 = np.log10(np.array(far))
+    assert out["g"][len(near):] == [numpy_bin(float(v), lab.GRADIENT_LOG10_BINS) for v in log10]
+    assert out["a"] == [numpy_bin(v, lab.ACTIVATION_BINS) for v in a]
 
 
 # ------------------------------------------------------------------------------ bad input
@@ -507,7 +548,7 @@ process.stdout.write(JSON.stringify({ out, u, first, again: Array.from({ length:
 
 
 def test_js_own_initialisation_draws_what_its_docstring_says(tmp_path: Path) -> None:
-    configs = [{"depth": 3, "width": 100, "init": init, "seed": s}
+    configs: list[dict[str, Any]] = [{"depth": 3, "width": 100, "init": init, "seed": s}
                for s, init in enumerate(lab.INITS)]
     configs.append({"depth": 3, "width": 100, "init": "default", "seed": 1})
     out = run_node(configs, tmp_path, OWN_INIT)

@@ -18,7 +18,8 @@
 // one full-batch step per epoch, w <- (1 - eta lmbda / n) w - (eta / n) sum_x dC_x/dw,
 // b <- b - (eta / n) sum_x dC_x/db; the speeds are recorded from that same pass, before the step.
 //
-// Speed: Float64Array buffers made once per network and image count and reused every epoch;
+// Speed: Float64Array scratch buffers made once per network shape and image count, reused by
+// every epoch and every net of that shape;
 // every product is a dot product over contiguous rows (w and its transpose are both kept);
 // in the first layer a pixel that is exactly 0 is skipped, in the forward pass and in the weight
 // gradient (about 80 % of MNIST's pixels are 0). Adding 0 * w changes no sum, so the numbers are
@@ -383,7 +384,6 @@ export function makeNet(config, params) {
   }
   return {
     config: c, sizes, w, wT, b, kind: KIND[c.activation], epoch: 0, diverged: false,
-    buffers: null,
   };
 }
 
@@ -406,9 +406,21 @@ export function exportParams(net) {
   return { w, b };
 }
 
-/** Buffers for n images, made once and reused: a (activations), d (deltas), gradients. */
+// Scratch buffers by layer sizes and image count, shared by every net of that shape: atInit and
+// trainEpoch run to the end before anything else runs (one thread), and return fresh arrays, so
+// a control move that makes a new net allocates nothing. The few latest shapes are kept.
+const SCRATCH = new Map();
+const SCRATCH_SHAPES = 4;
+
+/** Buffers for n images: a (activations), z, d (deltas), their transposes, the step's sums. */
 function buffers(net, n) {
-  if (net.buffers && net.buffers.n === n) return net.buffers;
+  const key = `${net.sizes.join(",")}/${n}`;
+  const hit = SCRATCH.get(key);
+  if (hit) {
+    SCRATCH.delete(key); // most recently used last
+    SCRATCH.set(key, hit);
+    return hit;
+  }
   const sizes = net.sizes;
   const layers = sizes.length - 1;
   const a = [];
@@ -427,8 +439,10 @@ function buffers(net, n) {
     gW.push(new Float64Array(sizes[i] * sizes[i + 1]));
     gb.push(new Float64Array(sizes[i + 1]));
   }
-  net.buffers = { n, a, z, d, aT, dT, gW, gb };
-  return net.buffers;
+  const made = { n, a, z, d, aT, dT, gW, gb };
+  SCRATCH.set(key, made);
+  if (SCRATCH.size > SCRATCH_SHAPES) SCRATCH.delete(SCRATCH.keys().next().value);
+  return made;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,30 +627,45 @@ function tanhPrime(z) {
   return (4.0 * e) / ((1.0 + e) * (1.0 + e));
 }
 
-function textbookSigma(kind, z) {
-  if (kind === 0) return sigmoid(z);
-  if (kind === 1) return Math.tanh(z);
-  return z > 0 ? z : 0;
-}
-
-function textbookPrime(kind, z) {
-  if (kind === 0) return sigmoidPrime(z);
-  if (kind === 1) return tanhPrime(z);
-  return z > 0 ? 1 : 0;
-}
-
 /** numpy.histogram(clip(v, edges[0], edges[-1]), edges): [e_i, e_i+1), the last bin closed. */
 function binOf(v, edges) {
   const nb = edges.length - 1;
   const lo = edges[0];
   const hi = edges[nb];
   const c = v < lo ? lo : v > hi ? hi : v;
-  let i = Math.floor(((c - lo) / (hi - lo)) * nb);
+  let i = ((c - lo) / (hi - lo)) * nb | 0; // a first guess; the edges decide
   if (i > nb - 1) i = nb - 1;
-  if (i < 0) i = 0;
   while (i > 0 && c < edges[i]) i--;
   while (i < nb - 1 && c >= edges[i + 1]) i++;
   return i;
+}
+
+// 10^edge of the gradient bins: a magnitude clearly between two of them is in that bin without a
+// call to Math.log10 (slow in V8); one within 1e-12 relative of an edge takes the log10 path.
+const GRADIENT_EDGES_LINEAR = Float64Array.from(GRADIENT_LOG10_BINS, (e) => 10 ** e);
+const NEAR = 1e-12;
+
+/** The bin of a gradient magnitude mag > 0 in the gradient histogram: that of
+ * clip(log10(mag), -12, 0) in GRADIENT_LOG10_BINS, as numpy.histogram counts it. */
+export function gradientBin(mag) {
+  const T = GRADIENT_EDGES_LINEAR;
+  const nb = T.length - 1;
+  // below the second edge it is the first bin, above the last interior edge the last (clipped)
+  let lo = 0;
+  let hi = nb;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (mag < T[mid]) hi = mid;
+    else lo = mid;
+  }
+  const nearLow = lo > 0 && mag < T[lo] * (1 + NEAR);
+  const nearHigh = hi < nb && mag > T[hi] * (1 - NEAR);
+  return nearLow || nearHigh ? binOf(Math.log10(mag), GRADIENT_LOG10_BINS) : lo;
+}
+
+/** The bin of an activation in the activation histogram (clipped into [-1, 1]). */
+export function activationBin(a) {
+  return binOf(a, ACTIVATION_BINS);
 }
 
 function mean(arr) {
@@ -673,7 +702,9 @@ export function atInit(net, images) {
     const zi = z[i];
     const ai = a[i];
     if (i === L - 1) for (let t = 0; t < zi.length; t++) ai[t] = sigmoid(zi[t]);
-    else for (let t = 0; t < zi.length; t++) ai[t] = textbookSigma(kind, zi[t]);
+    else if (kind === 0) for (let t = 0; t < zi.length; t++) ai[t] = sigmoid(zi[t]);
+    else if (kind === 1) for (let t = 0; t < zi.length; t++) ai[t] = Math.tanh(zi[t]);
+    else for (let t = 0; t < zi.length; t++) ai[t] = zi[t] > 0 ? zi[t] : 0;
   }
   // delta^L = a^L - y (cross-entropy), then delta^l = (w^{l+1})^T delta^{l+1} * sigma'(z^l)
   const top = d[L - 1];
@@ -698,23 +729,30 @@ export function atInit(net, images) {
     const activationCounts = new Int32Array(ACTIVATION_BINS.length - 1);
     const gradientCounts = new Int32Array(GRADIENT_LOG10_BINS.length - 1);
     const alwaysSaturated = new Uint8Array(width).fill(1);
+    // sigma'(z^l), one loop per activation (the scratch buffer aT is free in this pass)
+    const spi = buf.aT[i];
+    if (kind === 0) for (let t = 0; t < zi.length; t++) spi[t] = sigmoidPrime(zi[t]);
+    else if (kind === 1) for (let t = 0; t < zi.length; t++) spi[t] = tanhPrime(zi[t]);
+    else for (let t = 0; t < zi.length; t++) spi[t] = zi[t] > 0 ? 1 : 0;
     let gradientZeros = 0;
     let saturated = 0;
     let spSq = 0;
     for (let x = 0; x < n; x++) {
       for (let j = 0; j < width; j++) {
         const t = x * width + j;
-        const sp = textbookPrime(kind, zi[t]);
+        const sp = spi[t];
         const delta = di[t] * sp;
         di[t] = delta;
         spSq += sp * sp;
         if (sp < threshold) saturated++;
         else alwaysSaturated[j] = 0;
-        activationCounts[binOf(ai[t], ACTIVATION_BINS)]++;
-        const mag = Math.abs(delta);
-        if (mag > 0) gradientCounts[binOf(Math.log10(mag), GRADIENT_LOG10_BINS)]++;
-        else gradientZeros++;
       }
+    }
+    for (let t = 0; t < zi.length; t++) activationCounts[binOf(ai[t], ACTIVATION_BINS)]++;
+    for (let t = 0; t < zi.length; t++) {
+      const mag = Math.abs(di[t]);
+      if (mag > 0) gradientCounts[gradientBin(mag)]++;
+      else gradientZeros++;
     }
     // dC/db^l = mean over the images of delta^l
     mean_dCdb.fill(0);
