@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.figure import FigureBase
+from matplotlib.figure import Figure, SubFigure
 
 from chapter5._validate import _short, positive_int
 from chapter5.chain import MAX_DEPTH
@@ -50,7 +50,7 @@ def apply_style(fig: Any) -> Any:
     JupyterLab's dark theme and the book's dark mode would otherwise show black labels on a dark
     transparent background. Introduced in ``01-deep-circuits``.
     """
-    if not isinstance(fig, FigureBase):
+    if not isinstance(fig, Figure | SubFigure):
         raise TypeError(f"fig must be a matplotlib Figure (e.g. from new_figure or "
                         f"plt.subplots); got {_short(fig)}")
     fig.patch.set_facecolor(FACE)

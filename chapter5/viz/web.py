@@ -90,7 +90,7 @@ def presets_module() -> str:
     return "\n".join(lines)
 
 
-def write_presets_module(path: Path = PRESETS_PATH) -> Path:
+def write_presets_module(path: str | os.PathLike[str] = PRESETS_PATH) -> Path:
     """Write :func:`presets_module` to ``path`` (a ``.js`` file) and return the path.
 
     Only a file this function wrote (its first line is :data:`GENERATED_HEADER`) is ever
@@ -101,35 +101,35 @@ def write_presets_module(path: Path = PRESETS_PATH) -> Path:
     if isinstance(path, bool) or not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a file path (str or Path) ending in .js; got "
                         f"{_short(path)}")
-    path = Path(path)
-    if path.suffix != ".js":
+    target = Path(path)
+    if target.suffix != ".js":
         raise ValueError(f"path must name a JavaScript module, a file ending in .js; got "
-                         f"{_short(str(path))}")
-    if path.is_dir():
-        raise ValueError(f"path must name a file; {str(path)!r} is a directory")
-    if not path.parent.is_dir():
-        raise ValueError(f"path must be in an existing folder; {str(path.parent)!r} does not "
+                         f"{_short(str(target))}")
+    if target.is_dir():
+        raise ValueError(f"path must name a file; {str(target)!r} is a directory")
+    if not target.parent.is_dir():
+        raise ValueError(f"path must be in an existing folder; {str(target.parent)!r} does not "
                          f"exist")
     mode = 0o644  # mkstemp's file is private (0o600); the module is read by a web server
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-        with path.open(encoding="utf-8", errors="replace") as f:
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+        with target.open(encoding="utf-8", errors="replace") as f:
             first = f.readline()
         if not first.startswith(GENERATED_HEADER):
-            raise FileExistsError(f"path {str(path)!r} exists and was not written by "
+            raise FileExistsError(f"path {str(target)!r} exists and was not written by "
                                   f"write_presets_module (its first line is not "
                                   f"{GENERATED_HEADER!r}); nothing was written. Pass another "
                                   f"path, or move that file away first.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(presets_module())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return target
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintenance command
