@@ -89,3 +89,55 @@ def test_snap_and_parse_readout():
     assert snap(-3.9999999999999716) == -4.0 and snap(0.125, 0.1) == 0.1
     assert parse_readout('<b data-key="x">1 &lt; 2</b><td data-key="y_2">0</td>') == {
         "x": "1 < 2", "y_2": "0"}
+
+
+def test_the_framework_checks_every_explorer_s_hooks(example):
+    """The README's explorer checks nothing itself: the framework refuses a wrong state or
+    readout by name, in the hooks the subclass wrote."""
+    e = example["NeuronExplorer"]()
+    with pytest.raises(TypeError, match="state must be this explorer's state, a NeuronState"):
+        e.compute(None)
+    with pytest.raises(TypeError, match="state must be this explorer's state"):
+        e.readouts((1.0, 0.0), e.result)
+    good = e.readouts(e.state, e.result)
+    assert e.readout_html(good) == e.readout.value
+    with pytest.raises(ValueError, match="missing"):
+        e.readout_html({})
+    with pytest.raises(ValueError, match=r"unknown: \['sigma'\]"):
+        e.readout_html({**good, "sigma": "1"})
+    with pytest.raises(ValueError, match="missing"):
+        e.on_refresh({"sigma": "1"})
+    panel = e.picture.panels[0]
+    with pytest.raises(TypeError, match="state must be the explorer's state, a dataclass"):
+        panel.update("w=1", 0.1)
+    with pytest.raises(TypeError, match="state"):
+        e.picture.update(None, 0.1)
+
+
+def test_the_framework_refuses_a_subclass_s_bad_readout(example):
+    class Broken(example["NeuronExplorer"]):
+        def readouts(self, state, result):
+            return {"sigma_prime": result}  # a float, not text
+
+    with pytest.raises(TypeError, match="Broken.readouts must return a non-empty dict"):
+        Broken()
+
+
+def test_sliders_refuse_values_a_widget_would_clamp_silently():
+    from chapter5.viz.explorer import Control, float_slider, int_slider
+
+    with pytest.raises(ValueError, match=r"value must lie in the slider's range \[-1.0, 1.0\]"):
+        float_slider("w", "w", 3.0, (-1.0, 1.0, 0.01))
+    with pytest.raises(ValueError, match=r"rng\[2\] \(the step\) must be a power of ten"):
+        float_slider("w", "w", 0.5, (-1.0, 1.0, 0.03))
+    with pytest.raises(ValueError, match="min < max"):
+        float_slider("w", "w", 0.5, (1.0, -1.0, 0.01))
+    with pytest.raises(ValueError, match="value must be at most 5"):
+        int_slider("n", "n", 6, 1, 5)
+    with pytest.raises(ValueError, match="hi must be above lo"):
+        int_slider("n", "n", 1, 1, 1)
+    with pytest.raises(ValueError, match="key must be letters"):
+        float_slider("w 1", "w", 0.5, (-1.0, 1.0, 0.01))
+    with pytest.raises(TypeError, match="widget must be an ipywidget"):
+        Control("w", 0.5)
+    assert float_slider("w", "w", 0.5, (-1.0, 1.0, 0.01)).widget.value == 0.5

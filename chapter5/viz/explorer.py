@@ -21,7 +21,9 @@ in ``03-chain-of-neurons``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
+import inspect
 import io
 import re
 import struct
@@ -33,10 +35,11 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 
-from chapter5._validate import finite_float, finite_pair, positive_int
+from chapter5._validate import _short, finite_float, finite_pair, flag, positive_int
 from chapter5.viz.style import apply_style
 
 #: Every float slider of the explorers moves in steps of 0.01.
@@ -112,6 +115,39 @@ def rgba_png(rgba: Any, width: int, height: int) -> bytes:
 # Panels and the picture
 
 
+def _check_state(state: object, name: str = "state") -> None:
+    """Refuse a ``state`` that is not a dataclass instance (the explorers' state contract)."""
+    if not dataclasses.is_dataclass(state) or isinstance(state, type):
+        raise TypeError(f"{name} must be the explorer's state, a dataclass instance such as "
+                        f"explorer.state; got {_short(state)}")
+
+
+def _checked_hook(func: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+    """``func`` (a hook a subclass overrides) with ``check(self, arguments)`` run first, on its
+    arguments bound by name and with their defaults applied. A parameter whose own default is
+    None may be None (the hook documents what None means, e.g. "the readout on screen")."""
+    if getattr(func, "_c5_checked", False):
+        return func
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def hook(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        given = {k: v for k, v in bound.arguments.items()
+                 if not (v is None and signature.parameters[k].default is None)}
+        check(self, given)
+        return func(self, *args, **kwargs)
+
+    hook._c5_checked = True  # type: ignore[attr-defined]
+    return hook
+
+
+def _check_panel_update(panel: Panel, arguments: dict[str, Any]) -> None:
+    if "state" in arguments:
+        _check_state(arguments["state"])
+
+
 class Panel:
     """One part of a picture. Subclasses make their artists in ``__init__`` and move them in
     :meth:`update`. Artists made inside ``with self.moving(ax):`` are the ones that change; a live
@@ -119,16 +155,31 @@ class Panel:
 
     Set ``self.stale = True`` in :meth:`update` when something outside the moving artists changed
     (an axis range, a title): the picture then redraws its background once.
-    Introduced in ``03-chain-of-neurons``.
+
+    A subclass's :meth:`update` is checked at the boundary: ``state`` must be a dataclass instance
+    (the explorer's state), else a TypeError naming ``state``; ``result`` is the subclass's own to
+    check (it may be None, e.g. a band that does not exist). Introduced in ``03-chain-of-neurons``.
     """
 
     def __init__(self) -> None:
         self.artists: list[Artist] = []
         self.stale = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "update" in vars(cls):
+            cls.update = _checked_hook(vars(cls)["update"], _check_panel_update)  # type: ignore[method-assign]
+
     @contextmanager
     def moving(self, *containers: Any) -> Iterator[None]:
         """Every artist added to ``containers`` (axes or the figure) inside the block moves."""
+        if not containers:
+            raise ValueError("containers must name at least one axes or figure whose new "
+                             "artists move, e.g. self.moving(ax)")
+        for i, c in enumerate(containers):
+            if not isinstance(c, Axes | FigureBase):
+                raise TypeError(f"containers must be matplotlib axes or figures; containers[{i}] "
+                                f"is {_short(c)}")
         before = [set(map(id, c.get_children())) for c in containers]
         yield
         for c, seen in zip(containers, before, strict=True):
@@ -145,20 +196,33 @@ class Picture:
     Parameters
     ----------
     figure : Figure
-        Made once (:func:`new_figure`); its identity never changes.
+        Made once (:func:`new_figure`: a Figure on its own Agg canvas); its identity never
+        changes.
     panels : list of Panel
+        At least one.
     live : bool
         True: moving artists are drawn over a cached background (blitting); False: every
         :meth:`png` draws the whole figure.
     """
 
     def __init__(self, figure: Figure, panels: list[Panel], *, live: bool = True) -> None:
+        if not isinstance(figure, Figure) or not isinstance(figure.canvas, FigureCanvasAgg):
+            raise TypeError(f"figure must be a matplotlib Figure on an Agg canvas, made by "
+                            f"new_figure(...); got {_short(figure)}")
+        if isinstance(panels, str | bytes) or not isinstance(panels, Sequence | np.ndarray):
+            raise TypeError(f"panels must be a list of Panel objects; got {_short(panels)}")
+        if len(panels) == 0:
+            raise ValueError("panels must hold at least one Panel (the parts that move)")
+        for i, panel in enumerate(panels):
+            if not isinstance(panel, Panel):
+                raise TypeError(f"panels must hold Panel objects only; panels[{i}] is "
+                                f"{_short(panel)}")
         self.figure = figure
-        self.panels = panels
-        self.live = bool(live)
+        self.panels = list(panels)
+        self.live = flag("live", live)
         self._background: Any = None
         apply_style(figure)
-        for panel in panels:
+        for panel in self.panels:
             for artist in panel.artists:
                 artist.set_animated(self.live)
 
@@ -169,7 +233,9 @@ class Picture:
         return int(width), int(height)
 
     def update(self, state: Any, result: Any) -> None:
-        """Let every panel move its artists."""
+        """Let every panel move its artists. ``state``: the explorer's state (a dataclass
+        instance); ``result``: what the explorer computed for it (passed on as it is)."""
+        _check_state(state)
         for panel in self.panels:
             panel.update(state, result)
             if panel.stale:
@@ -200,10 +266,38 @@ class Picture:
 # Controls
 
 
+_DATA_KEY = re.compile(r"[A-Za-z0-9_]+")
+_CSS_LENGTH = re.compile(r"\d+(\.\d+)?(px|em|rem|%)")
+#: A slider has at most this many steps: more cannot be told apart on a few hundred pixels.
+MAX_SLIDER_STEPS = 1_000_000
+
+
+def _check_key(key: object, name: str = "key") -> str:
+    if not isinstance(key, str) or not _DATA_KEY.fullmatch(key):
+        raise ValueError(f"{name} must be letters, digits and _ only (a state field and "
+                         f"data-key, e.g. 'w1'); got {_short(key)}")
+    return key
+
+
+def _check_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str; got {_short(value)}")
+    return value
+
+
+def _check_css_length(name: str, value: object) -> str:
+    if not isinstance(value, str) or not _CSS_LENGTH.fullmatch(value):
+        raise ValueError(f"{name} must be a CSS length such as '275px', '2.2em' or '50%'; got "
+                         f"{_short(value)}")
+    return value
+
+
 @dataclasses.dataclass
 class Control:
     """A widget whose ``value`` writes field ``key`` of the state, through ``convert``.
 
+    ``key``: a state field (letters, digits, _); ``widget``: an ipywidget with a ``value``
+    (anything with ``value`` and ``observe``); ``convert``: widget value -> state value.
     Introduced in ``03-chain-of-neurons``.
     """
 
@@ -211,21 +305,56 @@ class Control:
     widget: Any
     convert: Callable[[Any], Any] = snap
 
+    def __post_init__(self) -> None:
+        _check_key(self.key)
+        if not (hasattr(self.widget, "value") and callable(getattr(self.widget, "observe",
+                                                                   None))):
+            raise TypeError(f"widget must be an ipywidget with a value (e.g. FloatSlider); got "
+                            f"{_short(self.widget)}")
+        if not callable(self.convert):
+            raise TypeError(f"convert must be a function from the widget's value to the state's "
+                            f"value; got {_short(self.convert)}")
+
+
+def _check_range(rng: object) -> tuple[float, float, float]:
+    if isinstance(rng, str | bytes) or not isinstance(rng, Sequence | np.ndarray) \
+            or len(rng) != 3:
+        raise TypeError(f"rng must be (min, max, step); got {_short(rng)}")
+    lo, hi, step = (finite_float(f"rng[{i}]", x) for i, x in enumerate(rng))
+    if not lo < hi:
+        raise ValueError(f"rng must have min < max; got {_short(rng)}")
+    try:
+        snap(0.0, step)  # the grid convert() rounds to: a power of ten
+    except ValueError:
+        raise ValueError(f"rng[2] (the step) must be a power of ten, 1, 0.1, 0.01, ...; got "
+                         f"{_short(rng)}") from None
+    if (hi - lo) / step > MAX_SLIDER_STEPS:
+        raise ValueError(f"rng must span at most {MAX_SLIDER_STEPS} steps; got {_short(rng)}")
+    return lo, hi, step
+
 
 def float_slider(key: str, label: str, value: float, rng: tuple[float, float, float],
                  width: str = "275px", label_width: str = "2.2em") -> Control:
-    """A continuous FloatSlider (range ``(min, max, step)``) with CSS class ``c5-slider-<key>``.
+    """A continuous FloatSlider (range ``(min, max, step)``, ``step`` a power of ten) with CSS
+    class ``c5-slider-<key>``; ``value`` must lie in the range (a widget would clamp it).
 
     Introduced in ``03-chain-of-neurons``.
     """
     import ipywidgets as widgets
 
-    s = widgets.FloatSlider(value=float(value), min=rng[0], max=rng[1], step=rng[2],
+    _check_key(key)
+    _check_text("label", label)
+    value = finite_float("value", value)
+    lo, hi, step = _check_range(rng)
+    if not lo <= value <= hi:
+        raise ValueError(f"value must lie in the slider's range [{lo}, {hi}]; got {value!r}")
+    _check_css_length("width", width)
+    _check_css_length("label_width", label_width)
+    s = widgets.FloatSlider(value=value, min=lo, max=hi, step=step,
                             description=label, continuous_update=True, readout_format=".2f",
                             style={"description_width": label_width},
                             layout=widgets.Layout(width=width))
     s.add_class(f"c5-slider-{key}")
-    step = rng[2]
 
     def convert(value: Any) -> float:
         return snap(value, step)
@@ -235,13 +364,23 @@ def float_slider(key: str, label: str, value: float, rng: tuple[float, float, fl
 
 def int_slider(key: str, label: str, value: int, lo: int, hi: int, width: str = "300px",
                label_width: str = "3em") -> Control:
-    """A continuous IntSlider ``lo..hi`` with CSS class ``c5-slider-<key>``.
+    """A continuous IntSlider ``lo..hi`` (``lo < hi``, ``lo <= value <= hi``) with CSS class
+    ``c5-slider-<key>``.
 
     Introduced in ``01-deep-circuits``.
     """
     import ipywidgets as widgets
 
-    s = widgets.IntSlider(value=int(value), min=lo, max=hi, step=1, description=label,
+    _check_key(key)
+    _check_text("label", label)
+    lo = positive_int("lo", lo, minimum=-MAX_SLIDER_STEPS, maximum=MAX_SLIDER_STEPS)
+    hi = positive_int("hi", hi, minimum=-MAX_SLIDER_STEPS, maximum=MAX_SLIDER_STEPS)
+    if not lo < hi:
+        raise ValueError(f"hi must be above lo = {lo}; got {hi}")
+    value = positive_int("value", value, minimum=lo, maximum=hi)
+    _check_css_length("width", width)
+    _check_css_length("label_width", label_width)
+    s = widgets.IntSlider(value=value, min=lo, max=hi, step=1, description=label,
                           continuous_update=True, style={"description_width": label_width},
                           layout=widgets.Layout(width=width))
     s.add_class(f"c5-slider-{key}")
@@ -343,12 +482,41 @@ class Explorer:
 
     alt: ClassVar[str] = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in _HOOK_CHECKS:
+            if name in vars(cls):
+                setattr(cls, name, _checked_hook(vars(cls)[name], _check_hook_arguments))
+
     def start(self, state: Any, controls: list[Control], picture: Picture) -> None:
-        """Wire ``controls`` to ``state``, lay out the widgets and draw the first time."""
+        """Wire ``controls`` to ``state``, lay out the widgets and draw the first time.
+
+        ``state``: a dataclass instance; ``controls``: at least one :class:`Control`, keys
+        distinct, each a field of ``state`` (or a key its ``set(key, value)`` takes);
+        ``picture``: a :class:`Picture`.
+        """
         import ipywidgets as widgets
 
         from chapter5.viz.picture import Picture as PictureWidget
 
+        _check_state(state)
+        if isinstance(controls, str | bytes) or not isinstance(controls, Sequence):
+            raise TypeError(f"controls must be a list of Control objects; got {_short(controls)}")
+        if not controls:
+            raise ValueError("controls must hold at least one Control (what the reader moves)")
+        for i, c in enumerate(controls):
+            if not isinstance(c, Control):
+                raise TypeError(f"controls must hold Control objects only (float_slider, "
+                                f"int_slider); controls[{i}] is {_short(c)}")
+            if not (hasattr(state, c.key) or callable(getattr(state, "set", None))):
+                raise ValueError(f"controls[{i}] writes {c.key!r}, which is not a field of the "
+                                 f"state {type(state).__name__}")
+        keys = [c.key for c in controls]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"controls must have distinct keys; got {keys}")
+        if not isinstance(picture, Picture):
+            raise TypeError(f"picture must be a Picture (chapter5.viz.explorer.Picture); got "
+                            f"{_short(picture)}")
         self.state = state
         self.picture = picture
         self._controls = {c.key: c for c in controls}
@@ -366,7 +534,7 @@ class Explorer:
             c.widget.observe(self._on_change, names="value")
         self.refresh()
 
-    # --- what a subclass provides
+    # --- what a subclass provides (the framework checks their arguments: see _HOOK_CHECKS)
     def compute(self, state: Any) -> Any:  # pragma: no cover - interface
         """The math for ``state`` (from :mod:`chapter5`)."""
         raise NotImplementedError
@@ -384,7 +552,10 @@ class Explorer:
         raise NotImplementedError
 
     def on_refresh(self, values: dict[str, str]) -> None:
-        """Hook after each refresh (e.g. a second HTML widget); default: nothing."""
+        """Hook after each refresh (e.g. a second HTML widget); default: nothing.
+
+        ``values``: the readout on screen (its keys, each mapped to text)."""
+        _check_hook_arguments(self, {"values": values})
 
     # --- the loop
     def set(self, **values: Any) -> None:
@@ -421,7 +592,17 @@ class Explorer:
         self.picture.update(self.state, self.result)
         self.image.value = self.picture.png()
         values = self.readouts(self.state, self.result)
-        self.readout.value = self.readout_html(values)
+        if not isinstance(values, Mapping) or not values or not all(
+                isinstance(k, str) and _DATA_KEY.fullmatch(k) and isinstance(v, str)
+                for k, v in values.items()):
+            raise TypeError(f"{type(self).__name__}.readouts must return a non-empty dict from "
+                            f"data-key to text; got {_short(values)}")
+        self._readout_keys = tuple(values)
+        markup = self.readout_html(values)
+        if not isinstance(markup, str):
+            raise TypeError(f"{type(self).__name__}.readout_html must return HTML (a str); got "
+                            f"{_short(markup)}")
+        self.readout.value = markup
         self.on_refresh(values)
         self.render_count += 1
 
@@ -463,6 +644,34 @@ class Explorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _check_hook_arguments(explorer: Explorer, arguments: dict[str, Any]) -> None:
+    """The framework's checks of a hook's arguments (see :data:`_HOOK_CHECKS`).
+
+    ``state`` must be the explorer's state (of the type of ``explorer.state``); ``values`` must map
+    exactly the keys of the readout on screen to text. ``result`` is what ``compute`` returned:
+    its type is each explorer's own (None may be a result), so each explorer checks it itself.
+    """
+    if "state" in arguments:
+        state = arguments["state"]
+        kind = type(getattr(explorer, "state", None))
+        if "state" not in vars(explorer):
+            _check_state(state)
+        elif not isinstance(state, kind):
+            raise TypeError(f"state must be this explorer's state, a {kind.__name__} (such as "
+                            f"explorer.state); got {_short(state)}")
+    if "values" in arguments:
+        keys: tuple[str, ...] = getattr(explorer, "_readout_keys", ())
+        values = _check_readout_values(arguments["values"], keys)
+        unknown = [k for k in values if k not in keys]
+        if unknown:
+            raise ValueError(f"values must hold this explorer's readout keys only "
+                             f"({', '.join(keys)}); unknown: {unknown}")
+
+
+#: The hooks a subclass overrides whose arguments the framework checks on every call.
+_HOOK_CHECKS: tuple[str, ...] = ("compute", "readouts", "readout_html", "on_refresh")
 
 
 def _setattr_state(state: Any, key: str, value: Any) -> None:

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from matplotlib.figure import Figure, SubFigure
+
+from chapter5._validate import _short, positive_int
+from chapter5.chain import MAX_DEPTH
+
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
@@ -24,14 +29,14 @@ PALETTE: dict[str, str] = {
 CYCLE: list[str] = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky")]
 
 
-
 def layer_colour(layer: int) -> str:
     """The one colour hidden layer ``layer`` (1-based, the book's numbering) has in every figure.
 
+    ``layer`` is a whole number from 1 to :data:`chapter5.chain.MAX_DEPTH` (the deepest chain or
+    net the package draws); the colours repeat every ``len(CYCLE)`` layers.
     Introduced in ``02-vanishing-gradients``.
     """
-    if isinstance(layer, bool) or not isinstance(layer, int) or layer < 1:
-        raise ValueError(f"layer must be a hidden-layer number >= 1; got {layer!r}")
+    layer = positive_int("layer", layer, maximum=MAX_DEPTH)
     return CYCLE[(layer - 1) % len(CYCLE)]
 
 
@@ -45,6 +50,9 @@ def apply_style(fig: Any) -> Any:
     JupyterLab's dark theme and the book's dark mode would otherwise show black labels on a dark
     transparent background. Introduced in ``01-deep-circuits``.
     """
+    if not isinstance(fig, Figure | SubFigure):
+        raise TypeError(f"fig must be a matplotlib Figure (e.g. from new_figure or "
+                        f"plt.subplots); got {_short(fig)}")
     fig.patch.set_facecolor(FACE)
     fig.patch.set_alpha(1.0)
     for ax in fig.axes:

@@ -8,14 +8,17 @@ come from the colour-blind-safe :data:`CYCLE`, magnitudes are drawn on log axes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from chapter5._validate import _short, finite_array, flag
+from chapter5.chain import MAX_DEPTH
 from chapter5.experiments import (
     BOOK_ACCURACY,
     BOOK_SPEEDS_EPOCH_499,
@@ -28,9 +31,36 @@ from chapter5.viz.style import CYCLE, INK, PALETTE, apply_style, layer_colour
 
 SPEED_LABEL = r"speed of learning $\|\partial C/\partial b^l\|$ (log scale)"
 
+_Result = TypeVar("_Result", AccuracyVsDepth, SpeedsAtInit, SpeedsDuringTraining)
+_MAKER = {AccuracyVsDepth: "accuracy_vs_depth", SpeedsAtInit: "speeds_at_init",
+          SpeedsDuringTraining: "speeds_during_training"}
+
+
+def _check_result(result: object, kind: type[_Result]) -> _Result:
+    """``result`` if it is a ``kind`` whose numbers can be drawn, else a clear error."""
+    if not isinstance(result, kind):
+        raise TypeError(f"result must be a {kind.__name__}, what chapter5.experiments."
+                        f"{_MAKER[kind]}(...) returns; got {_short(result)}")
+    if isinstance(result, AccuracyVsDepth):
+        acc = np.asarray(result.accuracy)
+        if acc.ndim != 3 or 0 in acc.shape or not np.all(np.isfinite(acc)) \
+                or np.any((acc < 0) | (acc > 100)):
+            raise ValueError("result.accuracy must be (depths, seeds, epochs) percentages in "
+                             "[0, 100]; recompute the result (force=True)")
+    else:
+        for h, speeds in result.speeds.items():
+            speeds = np.asarray(speeds)
+            if speeds.size == 0 or not np.all(np.isfinite(speeds)) or np.any(speeds <= 0):
+                raise ValueError(f"result.speeds[{h}] must hold finite positive speeds (a log "
+                                 f"axis); recompute the result (force=True)")
+    return result
+
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes to draw into, or None for a new "
+                            f"figure; got {_short(ax)}")
         return ax.figure, ax  # type: ignore[return-value]
     fig = Figure(figsize=figsize, dpi=100)
     return fig, fig.add_subplot()
@@ -59,6 +89,14 @@ def plot_speeds_during_training(
     what the line styles and the diamond mean (``legend=False`` leaves it out, e.g. in all but
     one panel of a row). Introduced in ``02-vanishing-gradients``.
     """
+    result = _check_result(result, SpeedsDuringTraining)
+    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, int | np.integer) \
+            or int(hidden_layers) not in result.speeds:
+        raise ValueError(f"hidden_layers must be one of the depths in result, "
+                         f"{sorted(result.speeds)}; got {_short(hidden_layers)}")
+    show_book = flag("show_book", show_book)
+    legend = flag("legend", legend)
+    hidden_layers = int(hidden_layers)
     s = result.speeds[hidden_layers]  # (n_seeds, epochs, h)
     epochs = np.arange(s.shape[1])
     fig, ax = _axes(ax, (7.0, 4.2))
@@ -101,6 +139,7 @@ def plot_speeds_at_init(result: SpeedsAtInit, *, ax: Axes | None = None) -> Figu
 
     Introduced in ``02-vanishing-gradients``.
     """
+    result = _check_result(result, SpeedsAtInit)
     fig, ax = _axes(ax, (7.5, 4.2))
     x = 0.0
     ticks: list[float] = []
@@ -139,7 +178,17 @@ def plot_speeds_at_init(result: SpeedsAtInit, *, ax: Axes | None = None) -> Figu
 def plot_initial_gradient_bars(bars: Sequence[np.ndarray], *, ax: Axes | None = None) -> Figure:
     """Signed bars of dC/db for the first neurons of each hidden layer (linear y axis, so the
     reader sees layer 1's bars dwarfed by layer 2's). Introduced in ``02-vanishing-gradients``.
+
+    ``bars[l - 1]``: hidden layer l's values, a non-empty 1-D array (at least one layer).
     """
+    if isinstance(bars, str | bytes) or not isinstance(bars, Sequence | np.ndarray):
+        raise TypeError(f"bars must be a list of 1-D arrays, one per hidden layer; got "
+                        f"{_short(bars)}")
+    if not 1 <= len(bars) <= MAX_DEPTH:
+        raise ValueError(f"bars must hold 1 to {MAX_DEPTH} layers' values; got {len(bars)}")
+    bars = [finite_array(f"bars[{i}]", b) for i, b in enumerate(bars)]
+    if any(b.size == 0 for b in bars):
+        raise ValueError("bars must hold at least one value per layer")
     fig, ax = _axes(ax, (7.0, 3.8))
     n = max(len(b) for b in bars)
     width = 0.8 / len(bars)
@@ -159,6 +208,7 @@ def plot_accuracy_vs_depth(result: AccuracyVsDepth, *, ax: Axes | None = None) -
 
     Introduced in ``02-vanishing-gradients``.
     """
+    result = _check_result(result, AccuracyVsDepth)
     fig, ax = _axes(ax, (6.5, 4.0))
     for i, h in enumerate(result.hidden_layers):
         final = result.final[i]
@@ -183,6 +233,7 @@ def plot_accuracy_curves(result: AccuracyVsDepth, *, ax: Axes | None = None) -> 
 
     Introduced in ``02-vanishing-gradients``.
     """
+    result = _check_result(result, AccuracyVsDepth)
     fig, ax = _axes(ax, (6.5, 4.0))
     epochs = np.arange(1, result.accuracy.shape[2] + 1)
     for i, h in enumerate(result.hidden_layers):
@@ -205,7 +256,7 @@ def accuracy_table(result: AccuracyVsDepth) -> list[dict[str, Any]]:
     """Rows of display strings (net, ours mean +- sd, our range, book, book inside range?) for a
     markdown or pandas table. Introduced in ``02-vanishing-gradients``."""
     rows = []
-    for r in result.summary():
+    for r in _check_result(result, AccuracyVsDepth).summary():
         rows.append({
             "net": str(list(r["sizes"])),
             "ours (mean ± sd)": f"{r['mean_final']:.2f} ± {r['std_final']:.2f} %",
@@ -219,10 +270,23 @@ def accuracy_table(result: AccuracyVsDepth) -> list[dict[str, Any]]:
 def markdown_table(rows: Sequence[dict[str, Any]]) -> str:
     """A list of equal-keyed dicts as a markdown table (for ``IPython.display.Markdown``).
 
-    Introduced in ``02-vanishing-gradients``.
+    ``rows``: at least one dict, all with the same string keys (the header); a value is shown
+    as ``str(value)`` (no NaN or infinity). Introduced in ``02-vanishing-gradients``.
     """
+    if isinstance(rows, str | bytes) or not isinstance(rows, Sequence):
+        raise TypeError(f"rows must be a list of dicts (one per table row); got {_short(rows)}")
     if not rows:
-        return ""
+        raise ValueError("rows must hold at least one row (a table needs a header)")
+    for i, r in enumerate(rows):
+        if not isinstance(r, Mapping) or not r or not all(isinstance(k, str) for k in r):
+            raise TypeError(f"rows must hold dicts with string keys; rows[{i}] is {_short(r)}")
+        if list(r) != list(rows[0]):
+            raise ValueError(f"rows must all have the keys of rows[0], {list(rows[0])}; rows[{i}] "
+                             f"has {list(r)}")
+        bad = [k for k, v in r.items()
+               if isinstance(v, float | np.floating) and not math.isfinite(v)]
+        if bad:
+            raise ValueError(f"rows must hold no NaN or infinity; rows[{i}] has them at {bad}")
     keys = list(rows[0])
     lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
     lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]

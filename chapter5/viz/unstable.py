@@ -13,9 +13,11 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import is_color_like
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from chapter5._validate import _short, finite_array, finite_float, finite_pair, real_array
 from chapter5.viz.style import CYCLE, INK, PALETTE, apply_style
 
 
@@ -25,27 +27,62 @@ def _power_of_ten_axis(ax: Axes) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"$10^{{{int(round(v))}}}$"))
 
 
-def _as_curves(depths: np.ndarray, curves: Mapping[str, np.ndarray], name: str
-               ) -> dict[str, np.ndarray]:
-    out = {}
-    if not curves:
+def _labelled(name: str, value: object, *, empty_ok: bool = False) -> Mapping[str, object]:
+    """``value`` if it is a mapping from string labels (non-empty unless ``empty_ok``)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict from label to values; got {_short(value)}")
+    if not value and not empty_ok:
         raise ValueError(f"{name} must hold at least one curve")
-    for label, values in curves.items():
-        values = np.asarray(values, dtype=float)
-        if values.shape != depths.shape:
+    for label in value:
+        if not isinstance(label, str):
+            raise TypeError(f"{name} must have string labels; got the label {_short(label)}")
+    return value
+
+
+def _as_curves(depths: np.ndarray, curves: object, name: str) -> dict[str, np.ndarray]:
+    out = {}
+    for label, values in _labelled(name, curves).items():
+        arr = real_array(f"{name}[{label!r}]", values)
+        if arr.shape != depths.shape:
             raise ValueError(f"{name}[{label!r}] must have the shape of depths {depths.shape}; "
-                             f"got {values.shape}")
-        if not np.all(np.isfinite(values)):
+                             f"got {arr.shape}")
+        if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name}[{label!r}] must be finite log10 values")
-        out[label] = values
+        out[label] = arr
     return out
 
 
-def _depths(depths: np.ndarray) -> np.ndarray:
-    depths = np.asarray(depths, dtype=float)
-    if depths.ndim != 1 or depths.size < 2 or np.any(depths < 1):
-        raise ValueError("depths must be a 1-D array of at least two depths >= 1")
-    return depths
+def _depths(depths: object) -> np.ndarray:
+    arr = finite_array("depths", depths)
+    if arr.size < 2 or np.any(arr < 1) or np.any(np.diff(arr) <= 0):
+        raise ValueError("depths must be a 1-D array of at least two increasing depths >= 1")
+    return arr
+
+
+def _limits(limits: object) -> dict[str, float]:
+    return {label: finite_float(f"limits[{label!r}]", level)
+            for label, level in _labelled("limits", limits, empty_ok=True).items()}
+
+
+def _breaks(breaks: object) -> dict[str, tuple[float, float]]:
+    if breaks is None:
+        return {}
+    return {label: finite_pair(f"breaks[{label!r}]", point)
+            for label, point in _labelled("breaks", breaks, empty_ok=True).items()}
+
+
+def _check_colours(colours: object, labels: list[str]) -> Mapping[str, str] | None:
+    if colours is None:
+        return None
+    given = _labelled("colours", colours, empty_ok=True)
+    missing = [k for k in labels if k not in given]
+    if missing:
+        raise ValueError(f"colours has no entry for the curves {missing}")
+    for label in labels:
+        if not is_color_like(given[label]):
+            raise ValueError(f"colours[{label!r}] must be a matplotlib colour such as "
+                             f"'#D55E00'; got {_short(given[label])}")
+    return {k: str(given[k]) for k in labels}
 
 
 def _new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -69,13 +106,12 @@ DTYPE_COLOURS: dict[str, str] = {"float64": PALETTE["blue"], "float32": PALETTE[
 
 
 def _colours(labels: list[str], colours: Mapping[str, str] | None) -> list[str]:
-    """One colour per label: from ``colours``, else by the label's first word, else cycled."""
+    """One colour per label: from ``colours`` (checked by :func:`_check_colours`), else by the
+    label's first word, else cycled."""
     out = []
     fallback = [c for c in [INK] + CYCLE if c not in CHAIN_COLOURS.values()] or CYCLE
     for k, label in enumerate(labels):
         if colours is not None:
-            if label not in colours:
-                raise ValueError(f"colours has no entry for the curve {label!r}")
             out.append(colours[label])
             continue
         first = label.split()[0].strip(":,").lower() if label.split() else ""
@@ -134,6 +170,9 @@ def magnitude_vs_depth_figure(
     """
     depths = _depths(depths)
     curves = _as_curves(depths, curves, "curves")
+    limits = _limits(limits)
+    breaks = _breaks(breaks)
+    colours = _check_colours(colours, list(curves))
     fig = Figure(figsize=(8.4, 4.8), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -150,7 +189,7 @@ def magnitude_vs_depth_figure(
                        alpha=0.10 if max(levels) - min(levels) > 200 else 0.30, lw=0, zorder=0)
         for level in levels:
             ax.axhline(level, color=colour, lw=1.0, ls="--", zorder=1)
-    for label, (depth, value) in (breaks or {}).items():
+    for label, (depth, value) in breaks.items():
         ax.plot([depth], [value], "x", color=INK, ms=9, mew=2, zorder=4)
         # right of the point, above it for large values and below for small ones: away from the
         # other curve and from the start of the axis, where the curves cross
@@ -197,6 +236,7 @@ def balance_figure(depths: np.ndarray, curves: Mapping[str, np.ndarray],
     """
     depths = _depths(depths)
     curves = _as_curves(depths, curves, "curves")
+    colours = _check_colours(colours, list(curves))
     fig, ax = _new_figure((7.6, 4.4))
     palette = _colours(list(curves), colours)
     styles = ["-", "--", "-.", ":"]
@@ -240,15 +280,21 @@ def layer_profile_figure(
 
     Introduced in ``04-exploding-gradients``.
     """
-    if not curves:
-        raise ValueError("curves must hold at least one chain's profile")
-    first = np.asarray(next(iter(curves.values())), dtype=float)
+    given = _labelled("curves", curves)
+    first = real_array("curves", next(iter(given.values())))
+    if first.ndim != 1 or first.size < 2:
+        raise ValueError(f"curves must hold 1-D profiles of at least two layers; the first has "
+                         f"shape {first.shape}")
     layers = np.arange(1, first.size + 1, dtype=float)
-    curves = _as_curves(layers, curves, "curves")
+    curves = _as_curves(layers, given, "curves")
+    colours = _check_colours(colours, list(curves))
+    if isinstance(zoom, str) or not isinstance(zoom, tuple | list):
+        raise TypeError(f"zoom must be a tuple of curve labels; got {_short(zoom)}")
     if relative_to is not None:
-        if relative_to not in curves:
-            raise ValueError(f"relative_to must be one of the curves' labels; got {relative_to!r}")
-        missing = [k for k in zoom if k not in curves]
+        if not isinstance(relative_to, str) or relative_to not in curves:
+            raise ValueError(f"relative_to must be one of the curves' labels; got "
+                             f"{_short(relative_to)}")
+        missing = [k for k in zoom if not isinstance(k, str) or k not in curves]
         if not zoom or missing:
             raise ValueError("zoom must name at least one curve, each one of the curves' labels; "
                              f"unknown: {missing}")
