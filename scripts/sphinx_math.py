@@ -54,6 +54,10 @@ MATHJAX_CONFIG = re.compile(r"<script>\s*window\.MathJax\s*=.*?</script>\s*", re
 #: with the theme's fonts in chromium (20.37 px formulas in 16 px text). Kept, so that the math
 #: looks as it did.
 SCALE = 1.273
+#: MathJax's fonts that every page with math uses (the empty-glyph font, upright and italic
+#: letters): fetched early (``<link rel="preload">``), together with the page's stylesheets,
+#: rather than after the first layout; the text around a formula paints only once they are there
+PRELOAD_FONTS = ("MathJax_Zero", "MathJax_Main-Regular", "MathJax_Math-Italic")
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,10 @@ def render(pages: list[list[Formula]], font_urls: list[str]) -> list[dict[str, A
     return answer
 
 
-def typeset(page: str, found: list[Formula], result: dict[str, Any]) -> str:
+def typeset(page: str, found: list[Formula], result: dict[str, Any], font_url: str) -> str:
     """``page`` with each formula replaced by its typeset HTML and the MathJax runtime removed,
-    and the stylesheet for its characters added to the head."""
+    and the stylesheet for its characters added to the head, with preloads of the main fonts
+    (``font_url``: the folder of MathJax's fonts, relative to the page)."""
     parts = []
     last = 0
     for f, rendered in zip(found, result["html"], strict=True):
@@ -150,7 +155,9 @@ def typeset(page: str, found: list[Formula], result: dict[str, Any]) -> str:
            # MathJax's scale (see SCALE); a wide display formula scrolls on a narrow screen
            f'\nmjx-container[jax="CHTML"] {{ font-size: {SCALE * 100:.1f}%; }}\n'
            'div.math { overflow-x: auto; overflow-y: hidden; }\n')
-    style = f'<style id="{STYLE_ID}">{css}</style>\n'
+    style = "".join(f'<link rel="preload" href="{font_url}/{name}.woff" as="font" '
+                    'type="font/woff" crossorigin>\n' for name in PRELOAD_FONTS)
+    style += f'<style id="{STYLE_ID}">{css}</style>\n'
     if "</head>" not in out:
         raise ValueError("the page has no </head>")
     return out.replace("</head>", style + "</head>", 1)
@@ -185,9 +192,9 @@ def typeset_site(outdir: Path) -> int:
     if errors:
         raise ExtensionError("TeX errors (fix the formula in the notebook or page):\n  " +
                              "\n  ".join(errors))
-    for path, page_formulas, result in zip(pages, found, results, strict=True):
+    for path, page_formulas, result, url in zip(pages, found, results, urls, strict=True):
         text = path.read_text(encoding="utf-8")
-        path.write_text(typeset(text, page_formulas, result), encoding="utf-8")
+        path.write_text(typeset(text, page_formulas, result, url), encoding="utf-8")
     return sum(len(f) for f in found)
 
 

@@ -75,12 +75,14 @@ def test_typeset_replaces_each_formula_and_removes_the_runtime() -> None:
     fake = {"css": "mjx-c.mjx-c3C::before { content: '<'; }",
             "html": [f'<mjx-container class="MathJax" jax="CHTML">{i}</mjx-container>'
                      for i in range(3)], "errors": []}
-    out = sphinx_math.typeset(PAGE, found, fake)
+    out = sphinx_math.typeset(PAGE, found, fake, "../_mathjax/woff-v2")
     assert sphinx_math.unrendered_math(out) == []
     assert out.count("<mjx-container ") == 3
     assert '<span class="eqno">(1)' in out and 'id="equation-chain"' in out
     assert '<script src="../searchindex.js"></script>' in out   # other scripts stay
     assert out.index(f'<style id="{sphinx_math.STYLE_ID}">') < out.index("</head>")
+    assert ('<link rel="preload" href="../_mathjax/woff-v2/MathJax_Main-Regular.woff" as="font" '
+            'type="font/woff" crossorigin>') in out
     # typesetting twice changes nothing: typeset formulas are not read again
     assert sphinx_math.formulas(out) == []
 
@@ -103,6 +105,8 @@ def test_real_typesetting_keeps_mathml_for_screen_readers_and_fails_on_tex_error
     assert out.count("<mjx-assistive-mml") == 3 and out.count('jax="CHTML" display="true"') == 2
     assert "<mi>σ</mi>" in out and "<mjx-merror" not in out
     assert 'url("../_mathjax/woff-v2/MathJax_Main-Regular.woff")' in out
+    for name in sphinx_math.PRELOAD_FONTS:  # the preloaded fonts are MathJax's own
+        assert f'url("../_mathjax/woff-v2/{name}.woff")' in out
     # a page without math loses the MathJax script too
     assert "not-loaded.js" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
 
