@@ -440,11 +440,14 @@ assert np.all(np.abs(max_err / taylor - 1)[w1_values <= 0.05] < 1e-3)
 assert abs(slope - 2.0) < 1e-3
 
 # %% [markdown]
+# <details><summary>Show the caption of Figure 5.4 (it is part of the solution)</summary>
+#
 # *Figure 5.4 — Worst error of the identity neuron on $[0, 1]$, after removing the constant
 # offset $c = 2/w_1 - 1/2$, against the input weight $w_1$ (log-log axes). The measured error
 # (blue circles) lies on the dashed line $w_1^2/96$ from the Taylor expansion: a straight line of
 # slope 2, so making $w_1$ ten times smaller makes the error a hundred times smaller. Only near
 # $w_1 = 2$ does it fall slightly below the line, where higher-order terms start to help.*
+# </details>
 
 # %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # Without an offset: the minimax search over w1, b, w2 (chapter5.identity). The worst error of the

@@ -7,19 +7,22 @@ Usage::
 
 Steps, each failing loudly (non-zero exit and a message saying what to do):
 
-1. Check the npm assets (MathJax 3 from ``web/node_modules``; install with ``npm ci --prefix web``).
+1. Check the npm assets (MathJax 3, ``mathjax-full`` in ``web/node_modules``; install with
+   ``npm ci --prefix web``).
 2. Prepare ``_build/.site_extra/`` — copied verbatim into the site root by Sphinx's
    ``html_extra_path`` — with ``_explorers/`` (the kernel-free explorers from ``chapter5/js``;
    for the deep-network lab also ``lab_presets.js`` and the first 1000 MNIST training images as
    bytes, ``lab_mnist.bin``, from scripts/lab_site.py: MNIST must be on this machine) and
-   ``_mathjax/`` (MathJax). Nothing goes into a ``_static/`` folder of the book root: Jupyter Book
-   1 would inject every JS file there into every page.
+   ``_mathjax/woff-v2/`` (MathJax's web fonts: the math is typeset during the build by
+   ``scripts/sphinx_math.py``, and pages load no MathJax script). Nothing goes into a ``_static/``
+   folder of the book root: Jupyter Book 1 would inject every JS file there into every page.
 3. Write the effective config ``_build/.book_config.yml``: ``_config.yml`` plus the repository
    URL for the launch (Binder) buttons, taken from ``CHAPTER5_REPO_URL`` or ``git remote origin``.
    Without one, the launch buttons are left out rather than pointing somewhere wrong.
 4. ``jupyter-book build . -W -n --keep-going``: every warning is an error. Notebooks are not
    executed (``execute_notebooks: off``): the committed outputs are rendered.
-5. Check the result: the explorers are in place, and no page refers to a CDN.
+5. Check the result: the explorers are in place, no page refers to a CDN, and no page has TeX
+   left for a MathJax runtime.
 6. Record a hash of every input in ``_build/html/.build-hash`` so ``--if-stale`` can skip work.
 """
 
@@ -37,6 +40,7 @@ from pathlib import Path
 
 import yaml
 from lab_site import LabAssetError, write_lab_assets
+from sphinx_math import FONT_DIR, FONT_SOURCE, unrendered_math
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -44,11 +48,6 @@ HTML = BUILD / "html"
 EXTRA = BUILD / ".site_extra"
 CONFIG_OUT = BUILD / ".book_config.yml"
 HASH_FILE = HTML / ".build-hash"
-MATHJAX = ROOT / "web" / "node_modules" / "mathjax" / "es5"
-MATHJAX_ENTRY = "startup.js"
-#: What the pages load (_config.yml: mathjax3_config.loader) and what that loads at run time
-#: (TeX packages on demand, fonts). Not the combined files, nor the speech rule engine.
-MATHJAX_PARTS = [MATHJAX_ENTRY, "core.js", "a11y", "adaptors", "input", "output", "ui"]
 #: Addresses of CDNs and trackers: none may appear anywhere in a built page (the site is offline).
 CDN_PATTERN = re.compile(
     r"(?:https?:)?//(?:[a-z0-9.-]*\.)?"
@@ -68,6 +67,7 @@ def input_files() -> list[Path]:
     files += sorted(ROOT.glob("*.md")) + sorted(ROOT.glob("*.bib"))
     files += sorted((ROOT / "notebooks").glob("*.ipynb"))
     files += sorted((ROOT / "chapter5" / "js").glob("*.js"))
+    files += [ROOT / "scripts" / "sphinx_math.py", ROOT / "web" / "render_math.js"]
     files += [Path(__file__), ROOT / "scripts" / "sphinx_offline.py", ROOT / "web" / "favicon.svg",
               ROOT / "scripts" / "sphinx_glue.py", ROOT / "chapter5" / "prose.py",
               ROOT / "scripts" / "sphinx_site.py", ROOT / "web" / "static" / "chapter5-site.css",
@@ -108,10 +108,11 @@ def repo_url() -> str:
 
 
 def prepare_assets() -> None:
-    if not (MATHJAX / MATHJAX_ENTRY).is_file():
+    if not (FONT_SOURCE / "MathJax_Main-Regular.woff").is_file():
         raise BuildError(
-            f"MathJax is missing ({MATHJAX / MATHJAX_ENTRY}). The book serves MathJax itself "
-            "(no CDN); install it from the npm registry with:  npm ci --prefix web"
+            f"MathJax is missing ({FONT_SOURCE}). The book typesets its math with MathJax "
+            "and serves the fonts itself (no CDN); install it from the npm registry with:  "
+            "npm ci --prefix web"
         )
     if EXTRA.exists():
         shutil.rmtree(EXTRA)
@@ -126,14 +127,9 @@ def prepare_assets() -> None:
         write_lab_assets(explorers)
     except LabAssetError as exc:
         raise BuildError(str(exc)) from exc
-    for part in MATHJAX_PARTS:
-        src = MATHJAX / part
-        dst = EXTRA / "_mathjax" / part
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+    shutil.copytree(FONT_SOURCE, EXTRA / FONT_DIR)
+    # Sphinx never deletes what an earlier build copied: no stale MathJax runtime in the site
+    shutil.rmtree(HTML / "_mathjax", ignore_errors=True)
 
 
 def write_config() -> Path:
@@ -185,7 +181,7 @@ def run_build(config: Path) -> None:
 def check_site() -> None:
     for name in ("index.html", "_explorers/chain_explorer.js", "_explorers/prevalence_band.js",
                  "_explorers/lab_explorer.js", "_explorers/lab_presets.js",
-                 "_explorers/lab_mnist.bin", f"_mathjax/{MATHJAX_ENTRY}"):
+                 "_explorers/lab_mnist.bin", f"{FONT_DIR}/MathJax_Main-Regular.woff"):
         if not (HTML / name).is_file():
             raise BuildError(f"the built site lacks {name}")
     bad = []
@@ -195,6 +191,12 @@ def check_site() -> None:
     if bad:
         listing = "\n  ".join(bad)
         raise BuildError(f"pages refer to a CDN (the site must work offline):\n  {listing}")
+    left = [f"{page.relative_to(HTML)}: {what}" for page in sorted(HTML.rglob("*.html"))
+            for what in unrendered_math(page.read_text(encoding="utf-8"))]
+    if left:
+        listing = "\n  ".join(left[:20])
+        raise BuildError(f"pages left math for a MathJax runtime (scripts/sphinx_math.py "
+                         f"typesets it during the build):\n  {listing}")
 
 
 def build() -> float:

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 BUILD_SCRIPT = REPO / "scripts" / "build_book.py"
-MATHJAX = REPO / "web" / "node_modules" / "mathjax" / "es5" / "tex-mml-chtml.js"
+MATHJAX = REPO / "web" / "node_modules" / "mathjax-full" / "js" / "mathjax.js"
 
 
 def _unavailable(message: str) -> None:

@@ -1,8 +1,10 @@
 """Every page of the website renders offline in a real browser.
 
-For each page in _toc.yml: no console errors, no request that leaves 127.0.0.1, MathJax has
-typeset every formula (served by the site itself), every image has loaded. Screenshots (light and
-dark) go to _build/screenshots/ for a human to look at.
+For each page in _toc.yml: no console errors, no request that leaves 127.0.0.1, every formula
+arrives typeset (MathJax ran during the build, scripts/sphinx_math.py: no page loads a MathJax
+script, and each formula keeps a MathML copy for screen readers) in MathJax's fonts served by the
+site itself, every image has loaded. Screenshots (light and dark) go to _build/screenshots/ for a
+human to look at.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ MATH_STATE = """() => {
   const formulas = document.querySelectorAll('.bd-article span.math, .bd-article div.math').length;
   const typeset = document.querySelectorAll('.bd-article mjx-container').length;
   const errors = document.querySelectorAll('mjx-merror').length;
-  return {formulas, typeset, errors};
+  const spoken = document.querySelectorAll('.bd-article mjx-container > mjx-assistive-mml > math')
+    .length;
+  const fonts = Array.from(document.fonts).filter((f) => f.family.startsWith('MJX'));
+  return {formulas, typeset, errors, spoken, runtime: typeof window.MathJax !== 'undefined',
+          fontsLoaded: fonts.filter((f) => f.status === 'loaded').length,
+          fontsFailed: fonts.filter((f) => f.status === 'error').map((f) => f.family)};
 }"""
 
 IMAGES = """async () => {
@@ -53,36 +60,50 @@ def test_no_page_refers_to_a_cdn(site: Path) -> None:
     assert hits == []
 
 
-def test_the_explorers_and_mathjax_are_served_by_the_site(site: Path) -> None:
+def test_the_explorers_and_the_math_fonts_are_served_by_the_site(site: Path) -> None:
     for name in ("chain_explorer.js", "prevalence_band.js", "c5math.js", "c5ui.js",
                  "chain_presets.js"):
         assert (site / "_explorers" / name).is_file(), name
-    from build_book import MATHJAX_ENTRY
+    from sphinx_math import FONT_DIR
 
-    for part in (MATHJAX_ENTRY, "core.js", "input/tex.js", "output/chtml.js",
-                 "a11y/assistive-mml.js"):
-        assert (site / "_mathjax" / part).is_file(), part
+    assert (site / FONT_DIR / "MathJax_Main-Regular.woff").is_file()
+    # the math is typeset during the build: the site ships no MathJax program at all
+    assert sorted(p.name for p in (site / "_mathjax").rglob("*.js")) == []
     # Jupyter Book injects every JS file of a book-root _static/ folder into every page: keep none.
     assert not (bookkit.REPO / "_static").exists()
     for page in PAGES:
         text = (site / page).read_text(encoding="utf-8")
-        # Sphinx loads MathJax only on pages with math, and the references page has none
-        assert page == "references.html" or f"_mathjax/{MATHJAX_ENTRY}" in text, page
         # the 1.5 MB icon script is dropped: the theme's CSS draws the icons from web fonts
         assert "fontawesome.js" not in text and "tex-mml-chtml.js" not in text, page
         assert "jupyter-widgets" not in text and "require.min.js" not in text, page
 
 
 @pytest.mark.parametrize("path", PAGES)
+def test_no_page_leaves_math_to_a_mathjax_runtime(site: Path, path: str) -> None:
+    """Every formula is typeset HTML already (no TeX left, no MathJax script or configuration),
+    and a page with math carries the stylesheet of its characters, pointing at the site's fonts."""
+    from sphinx_math import FONT_DIR, STYLE_ID, unrendered_math
+
+    text = (site / path).read_text(encoding="utf-8")
+    assert unrendered_math(text) == []
+    assert not re.search(r"<script[^>]*\bsrc=\"[^\"]*mathjax", text, re.IGNORECASE), path
+    has_math = 'class="math notranslate nohighlight"' in text
+    assert has_math == (f'<style id="{STYLE_ID}">' in text), path
+    if path.startswith("notebooks/0"):
+        assert has_math and text.count("<mjx-container ") > 5, path
+    if has_math:
+        fonts = set(re.findall(r'url\("([^"]+\.woff)"\)', text))
+        assert fonts, path
+        for url in fonts:
+            assert url.removeprefix("../").startswith(FONT_DIR), url
+            assert (site / path).parent.joinpath(url).resolve().is_file(), url
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_page_renders_offline(open_page: Any, path: str) -> None:
     page, seen = open_page(path)
     bookkit.settle(page)
-    page.wait_for_function(
-        "() => { const m = window.MathJax; return !m || !m.startup || "
-        "!document.querySelector('.bd-article .math') || "
-        "document.querySelectorAll('.bd-article mjx-container').length > 0; }", timeout=30_000)
-    page.wait_for_function(
-        f"() => {{ const s = ({MATH_STATE})(); return s.typeset >= s.formulas; }}", timeout=30_000)
+    page.evaluate("document.fonts.ready.then(() => true)")
     math = page.evaluate(MATH_STATE)
     images = page.evaluate(IMAGES)
     for root in page.query_selector_all("div.c5-web-explorer"):
@@ -91,10 +112,13 @@ def test_page_renders_offline(open_page: Any, path: str) -> None:
 
     assert seen.problems() == []
     assert math["errors"] == 0
-    assert math["typeset"] >= math["formulas"]
+    assert not math["runtime"], "the page loaded MathJax: its math should come typeset"
+    # each formula typeset (as it arrived: nothing ran in the browser), with its MathML copy
+    assert math["typeset"] == math["formulas"] == math["spoken"]
     source = (bookkit.HTML / path).read_text(encoding="utf-8")
     if re.search(r'class="math', source):
-        assert math["typeset"] > 0, "the page has formulas but MathJax typeset none"
+        assert math["typeset"] > 0, "the page has formulas but none is typeset"
+        assert math["fontsLoaded"] > 0 and math["fontsFailed"] == [], math
     broken = [img["src"] for img in images if img["width"] == 0]
     assert broken == []
 
