@@ -561,7 +561,7 @@ seed0 = SEEDS_A.index(0)
 for h in (1, 4):
     trained = result_a.final[h - 1, seed0]
     print(f"{list(sizes_for(h))}, seed 0, after 30 epochs: first layer trained {trained:.2f} %, "
-          f"first layer frozen at random {frozen_accuracy[h]:.2f} %")
+          f"first layer frozen at random {frozen_accuracy[h]:.1f} %")
 
 # %% tags=["remove-input"] jupyter={"source_hidden": true}
 # Check: freezing the first layer costs over 20 points, with 1 and with 4 hidden layers
@@ -569,7 +569,8 @@ assert all(result_a.final[h - 1, seed0] - frozen_accuracy[h] > 20 for h in (1, 4
 assert all(60 < frozen_accuracy[h] < 80 and result_a.final[h - 1, seed0] > 95 for h in (1, 4))
 for h in (1, 4):
     glue(f"trained_accuracy_{h}", result_a.final[h - 1, seed0])
-    glue(f"frozen_accuracy_{h}", frozen_accuracy[h])
+    # float32 training: another BLAS kernel can move it by an image or two (0.01 points)
+    glue(f"frozen_accuracy_{h}", round(frozen_accuracy[h], 1))
 
 # %% [markdown]
 # With its first layer frozen at random values, the network gets roughly three digits in ten wrong

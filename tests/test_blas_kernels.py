@@ -82,7 +82,7 @@ for h in (1, 4):
                        mini_batch_size=10, eta=0.1, lmbda=5.0, rng=0, dtype="float32",
                        evaluation_data=(sigmoid(mnist.validation.x @ w1.T + b1),
                                         mnist.validation.y))
-    print(f"{h} hidden, first layer frozen: {100.0 * history[-1]:.2f} %")
+    print(f"{h} hidden, first layer frozen: {100.0 * history[-1]:.1f} %")
 """
 
 
