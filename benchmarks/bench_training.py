@@ -1,29 +1,31 @@
 """How fast are the chapter's experiments? Ratios to the book's per-example SGD and to a GEMM floor.
 
-Usage::
+Usage (on a quiet machine; ``--cold-notebook`` adds a few minutes per round)::
 
-    CHAPTER5_MNIST_DIR=../shared/data .venv/bin/python benchmarks/bench_training.py [--quick]
-        [--threads N] [--rounds R] [--cold-notebook]
+    CHAPTER5_MNIST_DIR=../shared/data .venv/bin/python benchmarks/bench_training.py \
+        --rounds 3 --cold-notebook [--quick] [--threads N]
 
 Everything is measured in one run, interleaved (round after round of every variant), and
 reported as medians and as ratios taken within a round, so that a busy machine slows both sides
 of a ratio alike. Ratios use CPU time (this process, or the notebook kernel and its workers),
 which other people's jobs on a shared machine distort far less than wall time; wall times are
-printed beside them.
+printed beside them, and the load average at every round.
 
 * The reference: one epoch of protocol A done the book's way, one input at a time
   (``reference_per_example.py``), on [784, 30, 30, 30, 30, 10].
-* Protocol A: 50,000 images, mini-batches of 10, eta 0.1, lmbda 5.0; one network alone, and
-  five seeds in lockstep (per network), in float64 and float32. Target: within 1.3x of the floor.
+* Protocol A: 50,000 images, mini-batches of 10, eta 0.1, lmbda 5.0; one network alone, five
+  seeds in lockstep each on its own order (per network), and five seeds on one shared order (the
+  first layer's products one product for all five: notebook 02's protocol in float32), in
+  float64 and float32. Target: within 1.3x of the GEMM floor at the same shapes.
 * Protocol C: the first 1,000 images, record the speeds then one full-batch step per epoch;
   target within 1.2x of the floor.
 * The GEMM floor: the kernel's matrix products alone (``np.matmul`` at the real shapes and
-  layouts, nothing else), one network, same dtype.
+  layouts, nothing else), per network, same dtype; for the shared order the first layer's
+  products at their side-by-side shapes.
 * ``--cold-notebook``: notebook 02 executed top to bottom from an empty cache (a fresh
-  ``CHAPTER5_CACHE_DIR``), between reference epochs. Target: at most 12 reference epochs.
-  ``--notebook-dtypes float64,float32`` also runs it with float32 training (a cell prepended
-  to the in-memory copy sets the experiments' default ``dtype``) and prints every line of
-  printed output that differs.
+  ``CHAPTER5_CACHE_DIR``) once per round, followed by another reference epoch; its time is
+  divided by the median of the reference epochs before and after it. Target: at most 12
+  reference epochs (wall over wall: the notebook uses both cores, as a learner's does).
 
 BLAS threads: this script sets ``OPENBLAS_NUM_THREADS=1`` (and the OpenMP/MKL equivalents)
 before numpy is imported: on one core, as the targets say (the experiments themselves limit BLAS
@@ -43,9 +45,6 @@ parser.add_argument("--threads", type=int, default=1, help="BLAS threads (defaul
 parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
 parser.add_argument("--cold-notebook", action="store_true",
                     help="time notebook 02 from an empty cache beside the reference epoch")
-parser.add_argument("--notebook-dtypes", default="float64",
-                    help="with --cold-notebook: comma-separated arithmetic(s) of the experiments' "
-                         "training, e.g. float64,float32 (the printed outputs are compared)")
 args = parser.parse_args()
 LEARNER_ENV = dict(os.environ)
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -91,20 +90,32 @@ def timed(fn: Callable[[], object]) -> float:
 LAST_WALL = [0.0]
 
 
-def gemm_floor(sizes: tuple[int, ...], m: int, steps: int, dtype: str, n_in0: int) -> float:
-    """Seconds for ``steps`` steps of only the kernel's matrix products, one network: z = p^T a
+def gemm_floor(sizes: tuple[int, ...], m: int, steps: int, dtype: str, n_in0: int,
+               side_by_side: int = 0) -> float:
+    """CPU seconds for ``steps`` steps of only the kernel's matrix products, one network: z = p^T a
     per layer, (w^T) delta per layer above the first, a delta^T per layer. ``n_in0`` inputs to
-    the first layer (fewer than sizes[0] when blank pixels are dropped)."""
+    the first layer (fewer than sizes[0] when blank pixels are dropped). ``side_by_side`` = S > 0:
+    S networks with shared inputs, the first layer's two products one product each for all of
+    them (as the kernel does then), the rest one product per network; the time is divided by S."""
+    s = max(side_by_side, 1)
     rng = np.random.default_rng(0)
     shapes = [(n_in0, sizes[1])] + list(zip(sizes[1:-1], sizes[2:], strict=True))
-    p = [rng.standard_normal((1, k + 1, n)).astype(dtype) for k, n in shapes]
-    a = [np.ascontiguousarray(rng.random((1, m, shapes[0][0] + 1)).astype(dtype))
-         .transpose(0, 2, 1)] + [rng.random((1, k + 1, m)).astype(dtype) for k, _ in shapes[1:]]
-    z = [np.empty((1, n, m), dtype) for _, n in shapes]
-    d = [rng.random((1, n, m)).astype(dtype) for _, n in shapes]
-    g = [np.empty_like(q) for q in p]
+    p = [rng.standard_normal((s, k + 1, n)).astype(dtype) for k, n in shapes]
+    a: list[np.ndarray] = [np.ascontiguousarray(rng.random((s, m, shapes[0][0] + 1)).astype(dtype))
+         .transpose(0, 2, 1)] + [rng.random((s, k + 1, m)).astype(dtype) for k, _ in shapes[1:]]
+    z: list[np.ndarray] = [np.empty((s, n, m), dtype) for _, n in shapes]
+    d = [rng.random((s, n, m)).astype(dtype) for _, n in shapes]
+    g: list[np.ndarray] = [np.empty_like(q) for q in p]
+    pT: list[np.ndarray]
+    dT: list[np.ndarray]
     pT, wT, dT = [q.transpose(0, 2, 1) for q in p], [q[:, :-1] for q in p], \
         [q.transpose(0, 2, 1) for q in d]
+    if side_by_side:  # the first layer as the kernel stores it then: (n_in + 1, S n_out)
+        n1 = sizes[1]
+        first = rng.standard_normal((n_in0 + 1, s * n1)).astype(dtype)
+        pT[0], a[0] = first.T, np.ascontiguousarray(a[0][0].T).T
+        z[0], dT[0] = z[0].reshape(s * n1, m), d[0].reshape(s * n1, m).T
+        g[0] = np.empty_like(first)
     layers = range(len(p))
     back = range(len(p) - 1, -1, -1)
     matmul = np.matmul
@@ -116,8 +127,8 @@ def gemm_floor(sizes: tuple[int, ...], m: int, steps: int, dtype: str, n_in0: in
             if i:
                 matmul(wT[i], d[i], d[i - 1])
             matmul(a[i], dT[i], g[i])
-    LAST_WALL[0] = time.perf_counter() - w0
-    return time.process_time() - c0
+    LAST_WALL[0] = (time.perf_counter() - w0) / s
+    return (time.process_time() - c0) / s
 
 
 def reference_epoch(data: object, x: np.ndarray, y1: np.ndarray) -> float:
@@ -127,18 +138,13 @@ def reference_epoch(data: object, x: np.ndarray, y1: np.ndarray) -> float:
     return timed(lambda: ref.sgd_epoch(x, y1, order, M, ETA, LMBDA))
 
 
-def cold_notebook(dtype: str) -> tuple[float, float, list[str]]:
+def cold_notebook() -> tuple[float, float]:
     """(wall, CPU) seconds of notebook 02 from an empty cache (CPU of the kernel and its worker
-    processes) and the lines it printed (cells marked NBVAL_IGNORE_OUTPUT left out)."""
+    processes)."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    if dtype != "float64":
-        nb.cells.insert(0, nbformat.v4.new_code_cell(
-            "import chapter5.experiments as _E\n"
-            "for _f in (_E.accuracy_vs_depth, _E.speeds_during_training):\n"
-            f"    _f.__kwdefaults__['dtype'] = {dtype!r}"))
     with tempfile.TemporaryDirectory(prefix="chapter5-cold-") as cache:
         env = dict(LEARNER_ENV, CHAPTER5_CACHE_DIR=cache)
         old = dict(os.environ)
@@ -155,16 +161,7 @@ def cold_notebook(dtype: str) -> tuple[float, float, list[str]]:
         finally:
             os.environ.clear()
             os.environ.update(old)
-    lines = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source:
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                lines += out["text"].splitlines()
-            elif "data" in out and "text/plain" in out["data"]:
-                lines += out["data"]["text/plain"].splitlines()
-    return wall, (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime), lines
+    return wall, (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
 
 
 def med(values: list[float]) -> float:
@@ -185,45 +182,6 @@ def main() -> None:
     x_c, y_c = x[:n_c], y[:n_c]
     active_c = int(np.count_nonzero(np.any(x_c != 0, axis=0)))
     c_epochs = 20 if args.quick else 50
-
-    if args.cold_notebook:
-        refs = [reference_epoch(data, x, y1)]
-        ref_walls = [LAST_WALL[0]]
-        print(f"\nreference epoch {refs[-1]:.1f} s CPU ({ref_walls[-1]:.1f} s wall)", flush=True)
-        printed: dict[str, list[str]] = {}
-        for dtype in args.notebook_dtypes.split(","):
-            nbs: list[tuple[float, float]] = []
-            for _ in range(rounds):
-                print(f"executing {NOTEBOOK.name} ({dtype}) from an empty cache (load average "
-                      f"{os.getloadavg()[0]:.2f}) ...", flush=True)
-                wall, cpu, printed[dtype] = cold_notebook(dtype)
-                nbs.append((wall, cpu))
-                refs.append(reference_epoch(data, x, y1))
-                ref_walls.append(LAST_WALL[0])
-                print(f"  notebook {wall:.0f} s wall, {cpu:.0f} s CPU; then reference epoch "
-                      f"{refs[-1]:.1f} s CPU, {ref_walls[-1]:.1f} s wall (load average "
-                      f"{os.getloadavg()[0]:.2f})", flush=True)
-            k = len(refs) - len(nbs) - 1
-            wall_r = med([nb[0] / med(ref_walls[k + i:k + i + 2]) for i, nb in enumerate(nbs)])
-            cpu_r = med([nb[1] / med(refs[k + i:k + i + 2]) for i, nb in enumerate(nbs)])
-            print(f"\nCold notebook 02, {dtype}: median {med([nb[0] for nb in nbs]):.0f} s wall "
-                  f"= {wall_r:.1f} reference epochs (wall/wall); "
-                  f"{med([nb[1] for nb in nbs]):.0f} s CPU = {cpu_r:.1f} reference epochs "
-                  f"(CPU/CPU: all of it on one core). Target <= {TARGET_NOTEBOOK:.0f} (wall): "
-                  f"{'MET' if wall_r <= TARGET_NOTEBOOK else 'NOT MET'}\n", flush=True)
-        print(f"reference epoch median {med(refs):.1f} s CPU, {med(ref_walls):.1f} s wall")
-        if len(printed) > 1:
-            import difflib
-
-            first, *others = printed
-            for other in others:
-                diff = [line for line in difflib.unified_diff(
-                    printed[first], printed[other], first, other, lineterm="", n=0)]
-                print(f"\nprinted output, {first} against {other}: "
-                      f"{len(printed[first])} lines, "
-                      f"{sum(line.startswith('-') for line in diff[2:])} differ")
-                print("\n".join(diff))
-        return
 
     # interleaved rounds: every variant once per round
     variants: dict[str, list[float]] = {}
@@ -246,6 +204,11 @@ def main() -> None:
             nets = [Network(sizes4, seed=s) for s in range(SEEDS)]
             record(f"A lockstep {dtype}",
                    timed(partial(sgd_in_lockstep, nets, x, y, dtype=dtype, **kw_a)), SEEDS)
+            record(f"floor A shared {dtype}",
+                   gemm_floor(sizes4, M, n_batches, dtype, 784, side_by_side=SEEDS))
+            nets = [Network(sizes4, seed=s) for s in range(SEEDS)]
+            record(f"A shared {dtype}", timed(partial(
+                sgd_in_lockstep, nets, x, y, dtype=dtype, shared_order=r, **kw_a)), SEEDS)
             record(f"floor C {dtype}", gemm_floor(sizes4, n_c, c_epochs, dtype, active_c),
                    c_epochs)
             net = Network(sizes4, seed=r)
@@ -255,6 +218,14 @@ def main() -> None:
             record(f"C lockstep {dtype}", timed(partial(
                 gradient_descent_in_lockstep, nets, x_c, y_c, dtype=dtype, **kw_c)),
                 c_epochs * SEEDS)
+        if args.cold_notebook:
+            print(f"round {r + 1}: executing {NOTEBOOK.name} from an empty cache (load average "
+                  f"{os.getloadavg()[0]:.2f}) ...", flush=True)
+            wall, cpu = cold_notebook()
+            variants.setdefault("notebook", []).append(cpu)
+            WALL.setdefault("notebook", []).append(wall)
+            record("reference after notebook", reference_epoch(data, x, y1))
+            print(f"  notebook {wall:.0f} s wall, {cpu:.0f} s CPU", flush=True)
         print(f"round {r + 1}/{rounds} done (load average {os.getloadavg()[0]:.2f})",
               flush=True)
 
@@ -273,28 +244,46 @@ def main() -> None:
             floor = f"floor {proto} {dtype}"
             print(f"  {dtype}: GEMM floor {med(variants[floor]) * scale:.3f} {unit} "
                   f"({med(WALL[floor]) * scale:.3f})")
-            for kind in ("one net", "lockstep"):
+            for kind in ("one net", "lockstep") + (("shared",) if proto == "A" else ()):
                 name = f"{proto} {kind} {dtype}"
-                rf = ratio(name, floor)
-                label = kind if kind == "one net" else f"{SEEDS} seeds in lockstep"
+                fl = f"floor A shared {dtype}" if kind == "shared" else floor
+                rf = ratio(name, fl)
+                label = {"one net": "one net", "lockstep": f"{SEEDS} seeds in lockstep",
+                         "shared": f"{SEEDS} seeds, shared order"}[kind]
                 verdict = "MET" if rf <= target else "NOT MET"
-                print(f"    {label:<22} {med(variants[name]) * scale:8.3f} {unit} "
-                      f"({med(WALL[name]) * scale:.3f}) = {rf:.2f}x floor "
-                      f"(target <= {target}: {verdict})")
+                print(f"    {label:<26} {med(variants[name]) * scale:8.3f} {unit} "
+                      f"({med(WALL[name]) * scale:.3f}) = {rf:.2f}x "
+                      + ("its floor " f"{med(variants[fl]) * scale:.3f}" if kind == "shared"
+                         else "floor") + f" (target <= {target}: {verdict})")
             if proto == "A":
-                name = f"A lockstep {dtype}"
-                print(f"    reference epoch / lockstep epoch: "
-                      f"{ratio('reference A epoch', name):.0f}x")
+                for kind in ("lockstep", "shared"):
+                    name = f"A {kind} {dtype}"
+                    print(f"    reference epoch / {kind} epoch: "
+                          f"{ratio('reference A epoch', name):.0f}x")
+
+    if args.cold_notebook:
+        before, after = variants["reference A epoch"], variants["reference after notebook"]
+        w_before, w_after = WALL["reference A epoch"], WALL["reference after notebook"]
+        cpu_r = med([nb / ((b + a) / 2) for nb, b, a in
+                     zip(variants["notebook"], before, after, strict=True)])
+        wall_r = med([nb / ((b + a) / 2) for nb, b, a in
+                      zip(WALL["notebook"], w_before, w_after, strict=True)])
+        print(f"\nCold notebook 02 (empty cache; float32, shared order, both cores): median "
+              f"{med(WALL['notebook']):.0f} s wall = {wall_r:.1f} reference epochs (wall/wall); "
+              f"{med(variants['notebook']):.0f} s CPU = {cpu_r:.1f} reference epochs (CPU/CPU). "
+              f"Target <= {TARGET_NOTEBOOK:.0f} (wall/wall): "
+              f"{'MET' if wall_r <= TARGET_NOTEBOOK else 'NOT MET'}")
 
     # what notebook 02's experiments cost, from these per-network rates (4 hidden layers; the
     # first layer's products dominate, so shallower nets cost a little less)
     n_a = 4 * len((0, 1, 2, 3, 4)) * int(EXPERIMENT_A["epochs"])
     n_c_epochs = 3 * len((0, 1, 2, 3, 4)) * int(EXPERIMENT_C["epochs"])
-    for dtype in ("float64", "float32"):
-        total = n_a * med(variants[f"A lockstep {dtype}"]) + \
-            n_c_epochs * med(variants[f"C lockstep {dtype}"])
-        print(f"\nNotebook 02's A + C training on one core, {dtype}, at most about {total:.0f} s "
-              f"= {total / ref:.1f} reference epochs (two free cores: about half)")
+    for kind, dtype in (("lockstep", "float64"), ("shared", "float32")):
+        total = n_a * med(variants[f"A {kind} {dtype}"]) + \
+            n_c_epochs * med(variants["C lockstep float64"])
+        print(f"\nNotebook 02's A ({kind}, {dtype}) + C (float64) training on one core, at most "
+              f"about {total:.0f} s = {total / ref:.1f} reference epochs (two free cores: about "
+              "half)")
 
     # agreement: the kernel against the per-example reference, and lockstep against one net
     fresh = Network(sizes4, seed=0)

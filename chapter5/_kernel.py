@@ -17,6 +17,12 @@ check this.)
 
 Every array an elementwise operation touches has a contiguous block per seed, buffers are made
 once, results go to ``out`` buffers, and no call is made that the algebra does not need.
+
+When all S networks see the same inputs (full-batch descent, or mini-batch SGD with one shared
+mini-batch order), the first layer can go further: its parameters are stored side by side as one
+array (n_in + 1, S n_out) (``first``), so z^2 of all seeds is ONE product of that array with the
+inputs, and the step of all seeds ONE product of the inputs with all deltas. That layer's products
+have other shapes than one network's, so their last bits may differ from a network trained alone.
 """
 
 from __future__ import annotations
@@ -108,6 +114,11 @@ class KernelLayer:
     grad : array (S, n_in + 1, n_out)
         The step: (eta / m) [sum_x dC_x/dw^T ; sum_x dC_x/db].
     activation : KernelActivation
+    mm_z, mm_delta_T : arrays
+        ``z`` and ``delta_T`` as the layer's matrix products use them: themselves, or for a first
+        layer stored side by side their 2-D views (S n_out, m) and (m, S n_out), which make each
+        product one BLAS call for all seeds. (That layer's ``p``, ``p_T``, ``w_T`` and ``grad``
+        are then 2-D too: (n_in + 1, S n_out) and its transpose and parts.)
     """
 
     a_in: np.ndarray
@@ -120,6 +131,8 @@ class KernelLayer:
     delta_T: np.ndarray
     grad: np.ndarray
     activation: KernelActivation
+    mm_z: np.ndarray
+    mm_delta_T: np.ndarray
 
 
 class Kernel:
@@ -139,18 +152,30 @@ class Kernel:
         Learning rate and the weight-decay factor 1 - eta lmbda / n.
     x_rows : array (S, m, n_in + 1) or (m, n_in + 1), optional
         The first layer's inputs as rows, a column of ones last; a 2-D one is shared by all
-        seeds (full-batch descent). Default: a new (S, ...) buffer that
-        :meth:`run_minibatches` fills.
+        seeds (full-batch descent, or a shared mini-batch order). Default: a new (S, ...) buffer
+        (or (m, ...) with ``first``) that :meth:`run_minibatches` fills.
+    first : array (n_in + 1, S n_out), optional
+        The first layer's parameters of all seeds side by side, seed s in columns
+        s n_out .. (s + 1) n_out - 1, with ``params[0]`` a view of it (see
+        :func:`side_by_side`); the inputs are then shared (2-D ``x_rows``).
     """
 
     def __init__(self, params: Sequence[np.ndarray], m: int, activation: str, quadratic: bool,
-                 eta: float, decay: float, x_rows: np.ndarray | None = None) -> None:
+                 eta: float, decay: float, x_rows: np.ndarray | None = None,
+                 first: np.ndarray | None = None) -> None:
         s = params[0].shape[0]
         dtype = params[0].dtype
         self.m, self.eta, self.c, self.decay = m, eta, eta / m, decay
         self.quadratic = quadratic
+        if first is not None and not np.shares_memory(first, params[0]):
+            raise ValueError("first must be the storage that params[0] views")
+        #: Whether :meth:`run_minibatches` may fill the inputs (else they are fixed).
+        self.fills_inputs = x_rows is None
         if x_rows is None:
-            x_rows = np.ones((s, m, params[0].shape[1]), dtype=dtype)
+            shape = (m, params[0].shape[1]) if first is not None else (s, m, params[0].shape[1])
+            x_rows = np.ones(shape, dtype=dtype)
+        if first is not None and x_rows.ndim != 2:
+            raise ValueError("a first layer side by side needs shared (2-D) inputs")
         self.x_rows = x_rows
         self.n_out = params[-1].shape[2]
         self.out = np.empty((s, self.n_out, m), dtype=dtype)
@@ -162,13 +187,17 @@ class Kernel:
             last = i == len(params) - 1
             a_next = None if last else np.ones((s, n_out + 1, m), dtype=dtype)
             delta = np.empty((s, n_out, m), dtype=dtype)
+            z = np.empty((s, n_out, m), dtype=dtype)
+            p_T, delta_T = p.transpose(0, 2, 1), delta.transpose(0, 2, 1)
+            mm_z, mm_delta_T = z, delta_T
+            if i == 0 and first is not None:  # one product for all seeds (see the docstring)
+                p, p_T = first, first.T
+                mm_z, mm_delta_T = z.reshape(s * n_out, m), delta.reshape(s * n_out, m).T
             layers.append(KernelLayer(
-                a_in=a_in, p=p, p_T=p.transpose(0, 2, 1), w_T=p[:, :-1],
-                z=np.empty((s, n_out, m), dtype=dtype),
+                a_in=a_in, p=p, p_T=p_T, w_T=p[..., :-1, :], z=z,
                 a_out=self.out if a_next is None else a_next[:, :-1],
-                delta=delta, delta_T=delta.transpose(0, 2, 1),
-                grad=np.empty(p.shape, dtype=dtype),
-                activation=SIGMOID if last else hidden))
+                delta=delta, delta_T=delta_T, grad=np.empty(p.shape, dtype=dtype),
+                activation=SIGMOID if last else hidden, mm_z=mm_z, mm_delta_T=mm_delta_T))
             if a_next is not None:
                 a_in = a_next
         self.layers = layers
@@ -183,7 +212,7 @@ class Kernel:
         """
         matmul, multiply, subtract = np.matmul, np.multiply, np.subtract
         for layer in self.layers:
-            matmul(layer.p_T, layer.a_in, layer.z)  # z = w a + b
+            matmul(layer.p_T, layer.a_in, layer.mm_z)  # z = w a + b
             layer.activation.forward(layer.z, layer.a_out)
         out = self.out
         top = self.layers[-1]
@@ -199,21 +228,22 @@ class Kernel:
                 matmul(layer.w_T, layer.delta, below.delta)  # (w^{l+1})^T delta^{l+1}
                 below.activation.prime(below.a_out, below.z)  # sigma'(z^l), z as scratch
                 multiply(below.delta, below.z, below.delta)
-            matmul(layer.a_in, layer.delta_T, layer.grad)
+            matmul(layer.a_in, layer.mm_delta_T, layer.grad)
             if decay != 1.0:
                 multiply(layer.w_T, decay, layer.w_T)  # w <- (1 - eta lmbda / n) w ...
             subtract(layer.p, layer.grad, layer.p)  # ... - (eta/m) sum dC/dw; b likewise
 
     def run_minibatches(self, x: np.ndarray, y_rows: np.ndarray, batches: np.ndarray) -> None:
-        """One step per batch: ``batches`` (k, S, m) indexes the rows of x (n, n_in) and of the
-        targets y_rows (n, n_out); seed s takes rows ``batches[j, s]`` in step j."""
-        s, m = self.out.shape[0], self.m
-        if self.x_rows.ndim != 3:
+        """One step per batch, the inputs taken from the rows of x (n, n_in) and the targets
+        from y_rows (n, n_out). ``batches`` (k, S, m): seed s takes rows ``batches[j, s]`` in
+        step j; with shared (2-D) inputs ``batches`` is (k, m), the same rows for every seed."""
+        if not self.fills_inputs:
             raise ValueError("this kernel's inputs are fixed (full-batch descent)")
-        x_buf = np.empty((s, m, x.shape[1]), dtype=x.dtype)
-        y_buf = np.empty((s, m, y_rows.shape[1]), dtype=y_rows.dtype)
-        y_view = y_buf.transpose(0, 2, 1)
-        x_dest = self.x_rows[:, :, :-1]
+        shape = self.x_rows.shape[:-1]  # (S, m) or (m,)
+        x_buf = np.empty(shape + (x.shape[1],), dtype=x.dtype)
+        y_buf = np.empty(shape + (y_rows.shape[1],), dtype=y_rows.dtype)
+        y_view = np.swapaxes(y_buf, -1, -2)  # (S, n_out, m) or (n_out, m)
+        x_dest = self.x_rows[..., :-1]
         take, copyto, step = np.take, np.copyto, self.step
         with np.errstate(over="ignore"):
             for idx in batches:
@@ -228,7 +258,17 @@ class Kernel:
         inv_eta = 1.0 / self.eta
         dot, sqrt = np.dot, np.sqrt
         for i, layer in enumerate(self.layers[:-1]):
-            g = layer.grad
-            for k in range(g.shape[0]):
-                b = g[k, -1]
+            rows = layer.grad[..., -1, :].reshape(out.shape[0], -1)  # (S, n_out)
+            for k in range(rows.shape[0]):
+                b = rows[k]
                 out[k, i] = sqrt(dot(b, b)) * inv_eta
+
+
+def side_by_side(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first layer of S networks, ``stacked`` (S, n_in + 1, n_out), stored side by side:
+    a new array ``first`` (n_in + 1, S n_out) with seed s in columns s n_out .. (s + 1) n_out - 1,
+    and a view of it shaped like ``stacked`` (pass the view in ``params`` and ``first`` to
+    :class:`Kernel`)."""
+    s, rows, n_out = stacked.shape
+    first = np.ascontiguousarray(stacked.transpose(1, 0, 2)).reshape(rows, s * n_out)
+    return first, first.reshape(rows, s, n_out).transpose(1, 0, 2)

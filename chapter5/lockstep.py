@@ -14,15 +14,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from chapter5._kernel import Kernel
+from chapter5._kernel import Kernel, side_by_side
 from chapter5._progress import Progress
 from chapter5._validate import optional_callable, positive_int
-from chapter5.network import (
+from chapter5.network import Network, _accuracy
+from chapter5.training_args import (
     DTYPES,
     Dtype,
-    Network,
     SeedLike,
-    _accuracy,
     _check_rates,
     _check_run,
     _choice,
@@ -64,18 +63,22 @@ class _Stack:
     """The parameters of S networks stacked per layer (S, n_in + 1, n_out) in the kernel's dtype.
 
     For one float64 network the stack is a view of its own storage; otherwise a copy that
-    :meth:`write_back` returns to the networks.
+    :meth:`write_back` returns to the networks. With ``shared_inputs`` the first layer is kept
+    side by side (``first``, see :func:`chapter5._kernel.side_by_side`) and ``params[0]`` views it.
     """
 
-    def __init__(self, nets: Sequence[Network], dtype: str) -> None:
+    def __init__(self, nets: Sequence[Network], dtype: str, shared_inputs: bool = False) -> None:
         self.nets = nets
         self.dtype = np.dtype(_choice("dtype", dtype, DTYPES))
-        self.is_view = len(nets) == 1 and self.dtype == np.float64
+        self.is_view = len(nets) == 1 and self.dtype == np.float64 and not shared_inputs
+        self.first: np.ndarray | None = None
         if self.is_view:
             self.params = [p[None] for p in nets[0]._params]
         else:
             self.params = [np.stack([net._params[i] for net in nets]).astype(self.dtype)
                            for i in range(len(nets[0]._params))]
+        if shared_inputs:
+            self.first, self.params[0] = side_by_side(self.params[0])
 
     def of(self, s: int) -> list[np.ndarray]:
         """Seed s's per-layer ``[w^T; b]`` arrays (views into the stack)."""
@@ -100,6 +103,7 @@ def sgd_in_lockstep(
     n: int | None = None,
     evaluation_data: tuple[np.ndarray, np.ndarray] | None = None,
     rngs: Sequence[SeedLike] | None = None,
+    shared_order: SeedLike | None = None,
     dtype: Dtype = "float64",
     progress: bool = False,
     desc: str | None = None,
@@ -107,9 +111,11 @@ def sgd_in_lockstep(
 ) -> np.ndarray:
     """:meth:`Network.sgd` for several networks of the same shape at once, side by side.
 
-    Each network gets exactly the numbers it would get from its own ``sgd`` call with the same
-    shuffling generator (the kernel makes one BLAS product per network); all of them together
-    take much less time than one after another.
+    By default each network gets exactly the numbers it would get from its own ``sgd`` call
+    with the same shuffling generator (the kernel makes one BLAS product per network); all of
+    them together take much less time than one after another. With ``shared_order`` every
+    network takes the same mini-batches in the same order, which lets the first layer's matrix
+    products of all networks be one product each (faster still).
 
     Parameters
     ----------
@@ -117,6 +123,12 @@ def sgd_in_lockstep(
         Same sizes, activation and cost; trained in place.
     rngs : list of int or Generator, optional
         One shuffling source per network; default each network's own generator.
+    shared_order : int or Generator, optional
+        One shuffling source for all networks (then ``rngs`` must be None and the networks'
+        own generators are not used). The networks still differ in their initial parameters;
+        the same seed gives the same numbers on every run, and in a pool of processes too. One
+        network trained alone with ``rng`` = the same seed takes the same mini-batches, but the
+        first layer's products have other shapes, so its last bits may differ.
     on_epoch : callable, optional
         Called with the epoch index after every epoch (after the evaluation).
         Every argument is checked before the first step: a bad one raises ValueError or
@@ -141,7 +153,12 @@ def sgd_in_lockstep(
     if m > n_data:
         raise ValueError(f"mini_batch_size must be <= the number of inputs ({n_data}); got {m}")
     eta, lmbda, n_reg = _check_rates(eta, lmbda, n_data if n is None else n)
-    if rngs is None:
+    if shared_order is not None:
+        if rngs is not None:
+            raise ValueError("give rngs (one order per network) or shared_order (one order for "
+                             "all), not both")
+        gens = [as_generator(shared_order, "shared_order")]
+    elif rngs is None:
         gens = [each.rng for each in nets]
     elif isinstance(rngs, Sequence) and not isinstance(rngs, (str, bytes)) \
             and len(rngs) == len(nets):
@@ -149,23 +166,33 @@ def sgd_in_lockstep(
     else:
         raise ValueError(f"rngs must list one seed or Generator per network ({len(nets)})")
     evaluation = _check_evaluation_data(net, evaluation_data)
-    stack = _Stack(nets, dtype)
+    shared = shared_order is not None
+    stack = _Stack(nets, dtype, shared_inputs=shared)
     y_rows = _finite("y", net._targets(y, n_data)).astype(stack.dtype)
+    if shared and xs.dtype != stack.dtype:  # one conversion here, none per mini-batch
+        xs = xs.astype(stack.dtype)
     decay = 1.0 - eta * lmbda / n_reg
     quadratic = net.cost == "quadratic"
     n_full = n_data // m
     rest = n_data - n_full * m
-    kernel = Kernel(stack.params, m, net.activation, quadratic, eta, decay)
-    tail = Kernel(stack.params, rest, net.activation, quadratic, eta, decay) if rest else None
+    kernel = Kernel(stack.params, m, net.activation, quadratic, eta, decay, first=stack.first)
+    tail = Kernel(stack.params, rest, net.activation, quadratic, eta, decay,
+                  first=stack.first) if rest else None
     history = np.empty((len(nets), epochs if evaluation is not None else 0))
     bar = Progress(epochs, desc, progress, unit="epoch")
     try:
         for e in range(epochs):
-            perms = np.stack([g.permutation(n_data) for g in gens], axis=1)  # (n, S)
-            kernel.run_minibatches(xs, y_rows, perms[:n_full * m].reshape(n_full, m, -1)
-                                   .transpose(0, 2, 1))
-            if tail is not None:
-                tail.run_minibatches(xs, y_rows, perms[n_full * m:].T[None])
+            perms = np.stack([g.permutation(n_data) for g in gens], axis=1)  # (n, S) or (n, 1)
+            if shared:
+                order = perms[:, 0]
+                kernel.run_minibatches(xs, y_rows, order[:n_full * m].reshape(n_full, m))
+                if tail is not None:
+                    tail.run_minibatches(xs, y_rows, order[n_full * m:][None])
+            else:
+                kernel.run_minibatches(xs, y_rows, perms[:n_full * m].reshape(n_full, m, -1)
+                                       .transpose(0, 2, 1))
+                if tail is not None:
+                    tail.run_minibatches(xs, y_rows, perms[n_full * m:].T[None])
             if evaluation is not None:
                 ex, ey = evaluation
                 for s in range(len(nets)):

@@ -69,6 +69,22 @@ for h in (2, 4):
               f"off {np.abs(out.mean(axis=0) - share).max():.1e}")
 """
 
+#: Notebook 02, test 2: experiment A's seed-0 runs (float32, the shared order 0) behind a frozen
+#: first layer, printed as there.
+NOTEBOOK_02_FROZEN = _SETUP + """
+from chapter5.activations import sigmoid
+for h in (1, 4):
+    full = Network(sizes_for(h), seed=0)
+    w1, b1 = full.weights[0], full.biases[0]
+    rest = Network(sizes_for(h)[1:], seed=0)
+    rest.set_parameters([w.copy() for w in full.weights[1:]], [b.copy() for b in full.biases[1:]])
+    history = rest.sgd(sigmoid(mnist.train.x @ w1.T + b1), mnist.train.y, epochs=30,
+                       mini_batch_size=10, eta=0.1, lmbda=5.0, rng=0, dtype="float32",
+                       evaluation_data=(sigmoid(mnist.validation.x @ w1.T + b1),
+                                        mnist.validation.y))
+    print(f"{h} hidden, first layer frozen: {100.0 * history[-1]:.1f} %")
+"""
+
 
 @pytest.fixture(scope="module")
 def kernels() -> dict[str, str]:
@@ -80,8 +96,9 @@ def kernels() -> dict[str, str]:
 
 @pytest.mark.slow
 @needs_mnist
-@pytest.mark.parametrize("piece", [NOTEBOOK_06_TRAINING, NOTEBOOK_02_PLATEAU],
-                         ids=["06-tanh-relu-500-steps", "02-exercise-2.3-plateau"])
+@pytest.mark.parametrize("piece", [NOTEBOOK_06_TRAINING, NOTEBOOK_02_PLATEAU, NOTEBOOK_02_FROZEN],
+                         ids=["06-tanh-relu-500-steps", "02-exercise-2.3-plateau",
+                              "02-test-2-frozen-float32"])
 def test_long_training_prints_the_same_under_every_kernel(kernels: dict[str, str],
                                                           piece: str) -> None:
     printed = {kernel: run_under(coretype or None, piece) for kernel, coretype in kernels.items()}

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
+from chapter5 import depth_accuracy, layer_speeds
 from chapter5 import experiments as E
 from chapter5.data import IDX_FILES, MNIST, MNIST_DIR_ENV, Split
 from chapter5.network import Network
@@ -41,7 +43,8 @@ def forbid_training(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> Network:
         raise Boom("a network was built: the result was not taken from the cache")
 
-    monkeypatch.setattr(E, "Network", boom)
+    for module in (depth_accuracy, layer_speeds):  # where the experiments build their nets
+        monkeypatch.setattr(module, "Network", boom)
 
 
 def test_sizes_are_the_books_nets() -> None:
@@ -112,11 +115,38 @@ def test_accuracy_runs_are_cached_one_by_one(monkeypatch: pytest.MonkeyPatch) ->
                              evaluation_data=(data.validation.x, data.validation.y))
     np.testing.assert_array_equal(res.accuracy[1, 1], expected)
     built = []
-    monkeypatch.setattr(E, "Network", lambda sizes, seed: built.append(seed) or Network(
-        sizes, seed=seed))
+    monkeypatch.setattr(depth_accuracy, "Network", lambda sizes, seed: built.append(seed)
+                        or Network(sizes, seed=seed))
     more = E.accuracy_vs_depth((1, 2), seeds=(0, 1, 2), **kw)
     assert built == [2, 2]  # only the new seed ran, once per depth
     np.testing.assert_array_equal(more.accuracy[:, :2], res.accuracy)
+
+
+def test_a_shared_order_is_one_computation_per_depth_reproducible_and_cached(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = synthetic()
+    kw: dict[str, Any] = {"epochs": 2, "n_train": 100, "data": data, "progress": False,
+                          "shuffle_seed": 3}
+    res = E.accuracy_vs_depth((1, 2), seeds=(0, 1), dtype="float32", **kw)
+    assert res.params["shuffle_seed"] == 3 and res.params["dtype"] == "float32"
+    # the same mini-batches as one net shuffled by default_rng(3), to float32 rounding
+    net = Network(E.sizes_for(2), seed=1)
+    alone = 100 * net.sgd(data.train.x[:100], data.train.y[:100], epochs=2,
+                          mini_batch_size=10, eta=0.1, lmbda=5.0, rng=3, dtype="float32",
+                          evaluation_data=(data.validation.x, data.validation.y))
+    np.testing.assert_allclose(res.accuracy[1, 1], alone, atol=1.0)  # one image in 100
+    # another order is another experiment
+    other = E.accuracy_vs_depth((1, 2), seeds=(0, 1), dtype="float32",
+                                **dict(kw, shuffle_seed=4))
+    assert not np.array_equal(other.accuracy, res.accuracy)
+    with monkeypatch.context() as mp:
+        forbid_training(mp)
+        again = E.accuracy_vs_depth((1, 2), seeds=(0, 1), dtype="float32", **kw)
+        np.testing.assert_array_equal(again.accuracy, res.accuracy)
+        with pytest.raises(Boom):  # a new seed recomputes its depth (the seeds share products)
+            E.accuracy_vs_depth((1,), seeds=(0, 1, 2), dtype="float32", **kw)
+    fresh = E.accuracy_vs_depth((1, 2), seeds=(0, 1), dtype="float32", force=True, **kw)
+    np.testing.assert_array_equal(fresh.accuracy, res.accuracy)  # same seed, same numbers
 
 
 def test_summaries_say_honestly_whether_the_book_value_is_inside() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from chapter5 import depth_accuracy, layer_speeds, result_cache
 from chapter5 import experiments as E
 from chapter5.data import MNIST, Split
 from chapter5.network import Network
@@ -25,7 +26,7 @@ N_IMAGES = 40
 @pytest.fixture(autouse=True)
 def private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("CHAPTER5_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(E, "_UNSAVED_REPORTED", set())
+    monkeypatch.setattr(result_cache, "_UNSAVED_REPORTED", set())
     return tmp_path / "cache" / "experiments"
 
 
@@ -51,7 +52,8 @@ def forbid_training(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> Network:
         raise AssertionError("a network was built: the result was not taken from the cache")
 
-    monkeypatch.setattr(E, "Network", boom)
+    for module in (depth_accuracy, layer_speeds):
+        monkeypatch.setattr(module, "Network", boom)
 
 
 def stored(private_cache: Path) -> Path:
@@ -243,7 +245,7 @@ def test_a_read_only_directory_gives_the_result(
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")  # what a read-only directory does
 
-    monkeypatch.setattr(E.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(result_cache.tempfile, "mkstemp", refuse)
     expected = Network(E.sizes_for(2), seed=1).speeds(DATA.train.x[:N_IMAGES],
                                                       DATA.train.y[:N_IMAGES])
     for _ in range(3):
@@ -277,7 +279,7 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
         real_savez(fh, **arrays)  # type: ignore[arg-type]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(E.np, "savez", disk_full)
+    monkeypatch.setattr(result_cache.np, "savez", disk_full)
     again = run_b(force=True)
     np.testing.assert_array_equal(again.speeds[2], first.speeds[2])
     assert path.read_bytes() == before
