@@ -79,6 +79,7 @@ from chapter5._mnist_options import (
     describe,
     directory,
     download_options,
+    expand,
     file_list,
     flag,
     idx_checksums,
@@ -272,7 +273,7 @@ def locate_mnist(data_dir: str | os.PathLike[str] | None = None, *, download: bo
     # Check everything a download would need now, not only once a download turns out needed.
     options = download_options(mirrors, checksums, progress, DEFAULT_TIMEOUT, deadline)
     if d is None and os.environ.get(MNIST_DIR_ENV):
-        d = Path(os.environ[MNIST_DIR_ENV]).expanduser()
+        d = expand(f"${MNIST_DIR_ENV}", os.environ[MNIST_DIR_ENV])
         origin = f"{MNIST_DIR_ENV}={os.environ[MNIST_DIR_ENV]}"
     else:
         origin = f"data_dir={data_dir}"

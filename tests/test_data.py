@@ -545,6 +545,16 @@ def test_bad_arguments_are_refused_by_name(clean_env: Path, what: str, call: Cal
     assert not (clean_env / "mnist").exists()  # refused before anything was tried
 
 
+@pytest.mark.parametrize("variable", [D.MNIST_DIR_ENV, D.CACHE_DIR_ENV])
+def test_a_directory_variable_with_an_unknown_user_is_named(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    monkeypatch.setenv(variable, "~no-such-user-of-chapter5/mnist")
+    with pytest.raises(ValueError, match=f"\\${variable}: cannot expand the ~"):
+        D.load_mnist(progress=False, download=False)
+    with pytest.raises(ValueError, match="data_dir: cannot expand the ~"):
+        D.load_mnist("~no-such-user-of-chapter5/mnist")
+
+
 def test_a_bad_mirror_list_in_the_environment_is_named(clean_env: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(D.MIRRORS_ENV, "ossci-datasets.s3.amazonaws.com/mnist/")
