@@ -306,7 +306,7 @@ def test_lab_widget_state_readouts_guess_gate_and_in_place_redraw() -> None:
     with pytest.raises(ValueError, match="layer must be a hidden layer from 1 to 2"):
         w.lock_guess(3, 10.0)
     with pytest.raises(TypeError, match="factor must be a real number"):
-        w.lock_guess(1, "10")
+        w.lock_guess(1, "10")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="epochs must be a whole number"):
         w.train(epochs=2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="preset must be one of"):
