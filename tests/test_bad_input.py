@@ -253,8 +253,12 @@ def _lab_state(trained: bool = False) -> Any:
 
 
 def _lab_panel(name: str) -> Any:
+    """A panel that has drawn the case's state once: its background is cached (a first full
+    draw costs seconds on a busy machine), so the timed call checks its argument and blits."""
     from chapter5.viz import lab_panels
-    return getattr(lab_panels, name)()
+    panel = getattr(lab_panels, name)()
+    panel.update(_lab_state(True))
+    return panel
 
 
 @functools.cache
