@@ -41,6 +41,15 @@ class MNISTNotFoundError(FileNotFoundError):
     """
 
 
+class MNISTDirectoryError(MNISTNotFoundError, ValueError):
+    """The directory named by ``data_dir`` (or ``$CHAPTER5_MNIST_DIR``) does not exist, is a file,
+    or lacks the files: a bad argument (a ValueError) as much as a missing file. Names the
+    directory and says what to do.
+
+    Introduced in ``02-vanishing-gradients``.
+    """
+
+
 class MNISTCorruptError(ValueError):
     """A file exists but is not the expected MNIST file (checksum, gzip or IDX header); names it.
 
@@ -80,13 +89,17 @@ def content_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_sha256(path: Path | str, content_digest: str, expected: str) -> None:
-    """Raise :class:`MNISTCorruptError` naming ``path`` unless the two digests agree."""
+def check_sha256(path: Path | str, content_digest: str, expected: str, *,
+                 own_files: bool = True) -> None:
+    """Raise :class:`MNISTCorruptError` naming ``path`` unless the two digests agree
+    (``own_files``: say how to load a file of one's own, which the pickle never is)."""
     if content_digest != expected:
+        own = (" For an IDX file of your own, pass the sha256 of its decompressed content in "
+               "checksums={file name: sha256}." if own_files else "")
         raise MNISTCorruptError(
             f"{path}: sha256 of the decompressed content is {content_digest}, expected "
             f"{expected}. This is not the official MNIST file (or it is damaged): delete it "
-            f"and let the loader download it again, or replace it with the official file."
+            f"and let the loader download it again, or replace it with the official file.{own}"
         )
 
 

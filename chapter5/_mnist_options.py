@@ -66,7 +66,17 @@ def directory(name: str, value: object) -> Path | None:
         raise TypeError(f"{name} must be a text path, not bytes; got {value!r}")
     if not text.strip():
         raise ValueError(f"{name} must name a directory; got an empty path")
-    return Path(text).expanduser()
+    return expand(name, text)
+
+
+def expand(name: str, text: str) -> Path:
+    """``text`` as a Path with ``~`` expanded, or a ValueError naming ``name`` when it cannot be
+    (``~someone`` with no such user, or no home directory)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:
+        raise ValueError(f"{name}: cannot expand the ~ in {text!r} ({exc}); give the full path "
+                         f"of the directory") from exc
 
 
 def seconds(name: str, value: object) -> float:
@@ -169,7 +179,7 @@ def cache_root() -> Path:
     ``<root>/experiments``. Introduced in ``02-vanishing-gradients``."""
     override = os.environ.get(CACHE_DIR_ENV)
     if override:
-        return Path(override).expanduser()
+        return expand(f"${CACHE_DIR_ENV}", override)
     return Path(pooch.os_cache("chapter5"))
 
 

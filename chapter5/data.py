@@ -58,6 +58,7 @@ from chapter5._mnist_files import (
     PICKLE_SHA256,
     MNISTCacheError,
     MNISTCorruptError,
+    MNISTDirectoryError,
     MNISTNotFoundError,
     check_sha256,
     content_sha256,
@@ -78,6 +79,7 @@ from chapter5._mnist_options import (
     describe,
     directory,
     download_options,
+    expand,
     file_list,
     flag,
     idx_checksums,
@@ -90,9 +92,9 @@ __all__ = [
     "CACHE_DIR_ENV", "DEADLINE_ENV", "DEFAULT_DEADLINE", "DEFAULT_MIRRORS", "DEFAULT_TIMEOUT",
     "IDX_FILES", "IDX_SHA256", "MAX_CLASSES", "MAX_SECONDS", "MIRRORS_ENV", "MNIST",
     "MNIST_DIR_ENV", "N_VALIDATION", "PICKLE_FILE", "PICKLE_SHA256", "MNISTCacheError",
-    "MNISTCorruptError", "MNISTNotFoundError", "Split", "cache_root", "deadline_from_env",
-    "download_mnist", "load_mnist", "locate_mnist", "mirrors_from_env", "mnist_cache_dir",
-    "one_hot_labels",
+    "MNISTCorruptError", "MNISTDirectoryError", "MNISTNotFoundError", "Split", "cache_root",
+    "deadline_from_env", "download_mnist", "load_mnist", "locate_mnist", "mirrors_from_env",
+    "mnist_cache_dir", "one_hot_labels",
 ]
 
 #: Images at the end of the official training file that the book keeps for validation.
@@ -256,9 +258,11 @@ def locate_mnist(data_dir: str | os.PathLike[str] | None = None, *, download: bo
 
     Raises
     ------
+    MNISTDirectoryError
+        (a MNISTNotFoundError and a ValueError) If the named directory does not exist or lacks
+        the files (named: we never fall back silently from a directory the user chose).
     MNISTNotFoundError
-        If the named directory does not exist or lacks the files (named: we never fall back
-        silently from a directory the user chose), or nothing is found and downloading fails.
+        If nothing is found and downloading fails.
     MNISTCacheError
         If the cache must be filled but cannot be written.
 
@@ -269,14 +273,14 @@ def locate_mnist(data_dir: str | os.PathLike[str] | None = None, *, download: bo
     # Check everything a download would need now, not only once a download turns out needed.
     options = download_options(mirrors, checksums, progress, DEFAULT_TIMEOUT, deadline)
     if d is None and os.environ.get(MNIST_DIR_ENV):
-        d = Path(os.environ[MNIST_DIR_ENV]).expanduser()
+        d = expand(f"${MNIST_DIR_ENV}", os.environ[MNIST_DIR_ENV])
         origin = f"{MNIST_DIR_ENV}={os.environ[MNIST_DIR_ENV]}"
     else:
         origin = f"data_dir={data_dir}"
     if d is not None:
         if not d.is_dir():
             what = "is a file, not a directory" if d.exists() else "does not exist"
-            raise MNISTNotFoundError(
+            raise MNISTDirectoryError(
                 f"{origin}: the directory {d} {what}. Point {MNIST_DIR_ENV} at a directory "
                 f"holding {', '.join(IDX_FILES)} (or {PICKLE_FILE}), or unset it to use the cache "
                 f"{mnist_cache_dir()} and download there."
@@ -284,7 +288,7 @@ def locate_mnist(data_dir: str | os.PathLike[str] | None = None, *, download: bo
         if has_idx(d) or (d / PICKLE_FILE).is_file():
             return d
         missing = [f for f in IDX_FILES if not (d / f).is_file()]
-        raise MNISTNotFoundError(
+        raise MNISTDirectoryError(
             f"{origin}: {d} lacks {', '.join(missing)} (and has no {PICKLE_FILE}). Put the "
             f"official MNIST files there, or unset {MNIST_DIR_ENV} to download into the cache."
         )
@@ -376,7 +380,7 @@ def _scale(pixels_u8: np.ndarray) -> np.ndarray:
 
 def _load_pickle(path: Path, sha256: str) -> MNIST:
     # Verify BEFORE unpickling: only the exact known file is ever unpickled.
-    check_sha256(path, content_sha256(path), sha256)
+    check_sha256(path, content_sha256(path), sha256, own_files=False)
     with gzip.open(path, "rb") as f:
         parts = pickle.load(f, encoding="latin1")
     train, validation, test = (Split(np.asarray(x, dtype=np.float32),

@@ -39,13 +39,17 @@ from typing import Any
 
 import numpy as np
 
-from chapter5._validate import finite_float, positive_int
-from chapter5.network import ACTIVATIONS, Network, as_generator
+from chapter5._validate import finite_array, finite_float, positive_int
+from chapter5.network import ACTIVATIONS, MAX_LMBDA, Network, as_generator
 
 #: Limits of the lab's controls.
 DEPTH_RANGE: tuple[int, int] = (1, 10)
 WIDTH_RANGE: tuple[int, int] = (10, 100)
 MAX_IMAGES = 1000
+MAX_ETA = 10.0
+#: Limits of :func:`train`: epochs of one run, epochs per chunk.
+MAX_EPOCHS = 5000
+MAX_CHUNK = 500
 INITS: tuple[str, ...] = ("default", "large", "small", "zeros", "xavier", "he")
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
 #: A neuron is saturated on an image when sigma'(z) is below this fraction of sigma''s peak
@@ -75,7 +79,9 @@ class LabConfig:
     eta : float
         Learning rate of the full-batch steps, 0 < eta <= 10.
     lmbda : float
-        L2 parameter, >= 0 (the chapter uses 5.0 with n = the number of images).
+        L2 parameter, 0 <= lmbda <= 1e4 (:data:`chapter5.network.MAX_LMBDA`, the most
+        :meth:`chapter5.network.Network.gradient_descent` accepts); the chapter uses 5.0 with
+        n = the number of images.
     n_images : int
         The first ``n_images`` MNIST training images, 1-1000.
     seed : int
@@ -111,11 +117,12 @@ class LabConfig:
             if v not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {v!r}")
         eta = finite_float("eta", self.eta)
-        if not 0.0 < eta <= 10.0:
-            raise ValueError(f"eta must be > 0 and <= 10; got {eta}")
+        if not 0.0 < eta <= MAX_ETA:
+            raise ValueError(f"eta must be > 0 and <= {MAX_ETA:g}; got {eta}")
         lmbda = finite_float("lmbda", self.lmbda)
-        if lmbda < 0.0:
-            raise ValueError(f"lmbda must be >= 0; got {lmbda}")
+        if not 0.0 <= lmbda <= MAX_LMBDA:
+            raise ValueError(f"lmbda must be >= 0 and <= {MAX_LMBDA:g} (what the network "
+                             f"accepts); got {lmbda}")
         object.__setattr__(self, "eta", eta)
         object.__setattr__(self, "lmbda", lmbda)
         object.__setattr__(self, "seed", positive_int("seed", self.seed, minimum=0))
@@ -151,6 +158,23 @@ def preset(name: str) -> LabConfig:
     return PRESETS[name]
 
 
+def _check_config(config: object) -> None:
+    if not isinstance(config, LabConfig):
+        raise TypeError(f"config must be a chapter5.lab.LabConfig (e.g. LabConfig(depth=4) or "
+                        f"preset(name)); got {type(config).__name__}")
+
+
+def _check_net(net: object, config: LabConfig) -> None:
+    """``net`` must be a Network of ``config``'s sizes and hidden activation."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a chapter5.network.Network (e.g. build_network(config)) "
+                        f"or None; got {type(net).__name__}")
+    if net.sizes != config.sizes or net.activation != config.activation:
+        raise ValueError(f"net must be a Network with sizes {list(config.sizes)} and activation "
+                         f"{config.activation!r} (config's); got {list(net.sizes)}, "
+                         f"{net.activation!r}")
+
+
 def build_network(config: LabConfig) -> Network:
     """The network of ``config`` at its initial parameters, drawn from ``default_rng(seed)``.
 
@@ -159,8 +183,7 @@ def build_network(config: LabConfig) -> Network:
 
     Introduced in ``07-deep-network-lab``.
     """
-    if not isinstance(config, LabConfig):
-        raise TypeError(f"config must be a LabConfig; got {type(config).__name__}")
+    _check_config(config)
     own = config.init in ("default", "large", "xavier", "he")
     net = Network(config.sizes, seed=config.seed, activation=config.activation,  # type: ignore[arg-type]
                   init=config.init if own else "xavier")  # type: ignore[arg-type]
@@ -177,16 +200,32 @@ def images(x: object, y: object, config: LabConfig) -> tuple[np.ndarray, np.ndar
 
     Introduced in ``07-deep-network-lab``.
     """
-    xs, ys = np.asarray(x), np.asarray(y)
+    _check_config(config)
+    xs, ys = _array("x", x), _array("y", y)
     if xs.ndim != 2 or xs.shape[1] != 784 or not np.issubdtype(xs.dtype, np.floating):
-        raise ValueError(f"x must be MNIST inputs, floats of shape (n, 784); got {xs.shape} "
-                         f"{xs.dtype}")
+        raise ValueError(f"x must be MNIST inputs, floats of shape (n, 784) such as "
+                         f"load_mnist().train.x; got shape {xs.shape}, dtype {xs.dtype}")
     if ys.shape != (xs.shape[0],) or not np.issubdtype(ys.dtype, np.integer):
-        raise ValueError(f"y must hold {xs.shape[0]} integer labels; got shape {ys.shape}")
+        raise ValueError(f"y must hold {xs.shape[0]} integer labels (one per row of x); got "
+                         f"shape {ys.shape}, dtype {ys.dtype}")
     if xs.shape[0] < config.n_images:
         raise ValueError(f"x holds {xs.shape[0]} images, fewer than n_images = "
                          f"{config.n_images}")
-    return np.asarray(xs[:config.n_images], dtype=np.float64), ys[:config.n_images]
+    xs, ys = np.asarray(xs[:config.n_images], dtype=np.float64), ys[:config.n_images]
+    if not np.all(np.isfinite(xs)):
+        raise ValueError("x must hold finite numbers (no NaN or infinity) in its first "
+                         f"n_images = {config.n_images} rows")
+    if ys.size and (ys.min() < 0 or ys.max() > 9):
+        raise ValueError(f"y must hold digit labels 0..9; got values from {ys.min()} to "
+                         f"{ys.max()}")
+    return xs, ys
+
+
+def _array(name: str, value: object) -> np.ndarray:
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged lists and the like
+        raise ValueError(f"{name} must be an array; got {type(value).__name__}") from exc
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,9 +306,10 @@ def at_init(config: LabConfig, x: object, y: object, net: Network | None = None)
 
     Introduced in ``07-deep-network-lab``.
     """
+    xs, ys = images(x, y, config)
     if net is None:
         net = build_network(config)
-    xs, ys = images(x, y, config)
+    _check_net(net, config)
     with np.errstate(over="ignore"):
         g = net.gradients(xs, ys)
     hidden = range(config.depth)
@@ -290,12 +330,18 @@ def ratio_last_first(speeds: np.ndarray) -> float:
 
     Introduced in ``07-deep-network-lab``.
     """
-    s = np.asarray(speeds, dtype=np.float64)
-    if s.ndim != 1 or s.size == 0 or not np.all(s >= 0):
-        raise ValueError("speeds must be a non-empty 1-D array of non-negative numbers")
+    s = _speeds(speeds)
     if s[0] == 0.0:
         return 1.0 if s[-1] == 0.0 else math.inf
     return float(s[-1] / s[0])
+
+
+def _speeds(speeds: object) -> np.ndarray:
+    s = finite_array("speeds", speeds, ndim=1)
+    if s.size == 0 or not np.all(s >= 0):
+        raise ValueError("speeds must be a non-empty 1-D array of non-negative numbers, one "
+                         f"per hidden layer (such as AtInit.speeds); got {s!r:.80}")
+    return s
 
 
 def shrink_per_layer(speeds: np.ndarray) -> float:
@@ -304,7 +350,7 @@ def shrink_per_layer(speeds: np.ndarray) -> float:
 
     Introduced in ``07-deep-network-lab``.
     """
-    s = np.asarray(speeds, dtype=np.float64)
+    s = _speeds(speeds)
     r = ratio_last_first(s)
     return 1.0 if s.size == 1 else float(r ** (1.0 / (s.size - 1)))
 
@@ -320,6 +366,13 @@ def predicted_shrink_per_layer(config: LabConfig, init: AtInit) -> float:
 
     Introduced in ``07-deep-network-lab``.
     """
+    _check_config(config)
+    if not isinstance(init, AtInit):
+        raise TypeError(f"init must be an AtInit (what at_init(config, x, y) returns); got "
+                        f"{type(init).__name__}")
+    if init.mean_sigma_prime_sq.shape != (config.depth,):
+        raise ValueError(f"init must be an AtInit of config's {config.depth} hidden layers; "
+                         f"got one of {init.mean_sigma_prime_sq.shape[0]}")
     if config.depth == 1:
         return 1.0
     n = config.width
@@ -381,9 +434,9 @@ def train(config: LabConfig, x: object, y: object, epochs: int, *, chunk: int = 
     config : LabConfig
     x, y : MNIST inputs and int labels (at least ``config.n_images``)
     epochs : int
-        Total epochs (1-5000); the last chunk may be shorter.
+        Total epochs (1 to :data:`MAX_EPOCHS`); the last chunk may be shorter.
     chunk : int
-        Epochs per yielded :class:`Chunk` (1-500).
+        Epochs per yielded :class:`Chunk` (1 to :data:`MAX_CHUNK`).
     net : Network, optional
         Train this network (it is changed in place); default a fresh ``build_network(config)``.
 
@@ -393,18 +446,22 @@ def train(config: LabConfig, x: object, y: object, epochs: int, *, chunk: int = 
 
     Introduced in ``07-deep-network-lab``.
     """
-    epochs = positive_int("epochs", epochs)
-    if epochs > 5000:
-        raise ValueError(f"epochs must be <= 5000; got {epochs}")
-    chunk = positive_int("chunk", chunk)
-    if chunk > 500:
-        raise ValueError(f"chunk must be <= 500; got {chunk}")
+    epochs, chunk = check_epochs(epochs, chunk)
+    xs, ys = images(x, y, config)
     if net is None:
         net = build_network(config)
-    elif not isinstance(net, Network) or net.sizes != config.sizes:
-        raise ValueError(f"net must be a Network with sizes {config.sizes}")
-    xs, ys = images(x, y, config)
+    _check_net(net, config)
     return _train(net, config, xs, ys, epochs, chunk)
+
+
+def check_epochs(epochs: object, chunk: object) -> tuple[int, int]:
+    """``(epochs, chunk)`` checked as :func:`train` takes them: whole numbers, 1 <= epochs <=
+    :data:`MAX_EPOCHS`, 1 <= chunk <= :data:`MAX_CHUNK`; a clear error naming the one that is not.
+
+    Introduced in ``07-deep-network-lab``.
+    """
+    return (positive_int("epochs", epochs, maximum=MAX_EPOCHS),
+            positive_int("chunk", chunk, maximum=MAX_CHUNK))
 
 
 def _train(net: Network, config: LabConfig, xs: np.ndarray, ys: np.ndarray, epochs: int,
@@ -443,8 +500,12 @@ def escape_clause(net: Network, x: object) -> np.ndarray:
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a chapter5.network.Network; got {type(net).__name__}")
+    xs = _array("x", x)
+    if not np.issubdtype(xs.dtype, np.number) or not np.all(np.isfinite(xs)):
+        raise ValueError(f"x must hold finite numbers (images, one per row); got "
+                         f"{xs.dtype} {xs.shape}")
     with np.errstate(over="ignore"):
-        zs, _ = net.forward(x)
+        zs, _ = net.forward(xs)
     out = []
     last = len(zs) - 1
     hidden_sp = ACTIVATIONS[net.activation][1]

@@ -229,6 +229,10 @@ def test_missing_directory_names_the_variable_and_the_path(tmp_path: Path, clean
     missing.write_text("not a directory")
     with pytest.raises(D.MNISTNotFoundError, match="is a file, not a directory"):
         D.load_mnist()
+    # a directory the caller named is a bad argument as much as a missing file
+    with pytest.raises(ValueError, match=f"data_dir={tmp_path / 'elsewhere'}: the directory"):
+        D.locate_mnist(tmp_path / "elsewhere")
+    assert issubclass(D.MNISTDirectoryError, D.MNISTNotFoundError)
 
 
 def test_directory_without_the_files_lists_what_is_missing(tmp_path: Path, clean_env: Path
@@ -251,6 +255,9 @@ def test_official_checksums_reject_a_fake_file(tmp_path: Path, clean_env: Path) 
     fake_mnist(tmp_path / "m")
     with pytest.raises(D.MNISTCorruptError, match="train-images-idx3-ubyte.gz"):
         D.load_mnist(tmp_path / "m")  # the real sha256 values: a fake file never passes
+    with pytest.raises(ValueError, match=r"pass the sha256 of its decompressed content in "
+                                         r"checksums="):
+        D.load_mnist(tmp_path / "m")  # and the message says how to load files of one's own
 
 
 def test_truncated_gzip_names_the_file(tmp_path: Path, clean_env: Path) -> None:
@@ -469,8 +476,9 @@ def test_an_unverified_pickle_is_never_unpickled(tmp_path: Path, clean_env: Path
     blob = pickle.dumps(_Trap(marker))
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / D.PICKLE_FILE).write_bytes(gzip.compress(blob))
-    with pytest.raises(D.MNISTCorruptError, match="sha256"):
+    with pytest.raises(D.MNISTCorruptError, match="sha256") as err:
         D.load_mnist(tmp_path / "m")
+    assert "checksums" not in str(err.value)  # no checksum of one's own can name the pickle
     # nor with a checksum of one's own: the pickle is only loaded when it is the known file
     with pytest.raises(ValueError, match="checksums cannot name mnist.pkl.gz"):
         D.load_mnist(tmp_path / "m", checksums={D.PICKLE_FILE: hashlib.sha256(blob).hexdigest()})
@@ -535,6 +543,16 @@ def test_bad_arguments_are_refused_by_name(clean_env: Path, what: str, call: Cal
     with pytest.raises(error, match=name):
         call()
     assert not (clean_env / "mnist").exists()  # refused before anything was tried
+
+
+@pytest.mark.parametrize("variable", [D.MNIST_DIR_ENV, D.CACHE_DIR_ENV])
+def test_a_directory_variable_with_an_unknown_user_is_named(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    monkeypatch.setenv(variable, "~no-such-user-of-chapter5/mnist")
+    with pytest.raises(ValueError, match=f"\\${variable}: cannot expand the ~"):
+        D.load_mnist(progress=False, download=False)
+    with pytest.raises(ValueError, match="data_dir: cannot expand the ~"):
+        D.load_mnist("~no-such-user-of-chapter5/mnist")
 
 
 def test_a_bad_mirror_list_in_the_environment_is_named(clean_env: Path,

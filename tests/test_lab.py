@@ -173,14 +173,60 @@ def test_bad_data_and_training_arguments() -> None:
         lab.at_init(c, x[:, :100], y)
     with pytest.raises(ValueError, match="y must hold"):
         lab.at_init(c, x, y.astype(float))
-    with pytest.raises(ValueError, match="epochs must be <= 5000"):
+    with pytest.raises(ValueError, match="epochs must be at most 5000"):
         lab.train(c, x, y, 5001)
     with pytest.raises(TypeError, match="chunk"):
         lab.train(c, x, y, 3, chunk=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="net must be a Network with sizes"):
         lab.train(c, x, y, 3, net=lab.build_network(c.with_(width=11)))
-    with pytest.raises(TypeError, match="config must be a LabConfig"):
+    with pytest.raises(TypeError, match="config must be a chapter5.lab.LabConfig"):
         lab.build_network({"depth": 2})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="net must be a Network .* activation 'sigmoid'"):
+        lab.at_init(c, x, y, net=lab.build_network(c.with_(activation="tanh")))
+    with pytest.raises(TypeError, match="net must be a chapter5.network.Network"):
+        lab.train(c, x, y, 3, net="net")  # type: ignore[arg-type]
+    x_nan = x.copy()
+    x_nan[2, 3] = np.nan
+    with pytest.raises(ValueError, match="x must hold finite numbers"):
+        lab.at_init(c, x_nan, y)
+    with pytest.raises(ValueError, match="y must hold digit labels 0..9"):
+        lab.train(c, x, y + 10, 2)
+    with pytest.raises(ValueError, match="init must be an AtInit of config's 2 hidden layers"):
+        lab.predicted_shrink_per_layer(c.with_(depth=2), lab.at_init(c, x, y))
+
+
+def test_lmbda_limit_is_the_network_s() -> None:
+    from chapter5.network import MAX_LMBDA
+    x, y = synthetic(5)
+    c = lab.LabConfig(depth=1, width=10, n_images=5, lmbda=MAX_LMBDA)
+    lab.run(c, x, y, 1)  # the largest lmbda the lab takes, the network takes too
+    with pytest.raises(ValueError, match="lmbda must be >= 0 and <= 10000"):
+        c.with_(lmbda=np.nextafter(MAX_LMBDA, np.inf))
+
+
+def test_lab_state_and_panels_name_what_is_wrong() -> None:
+    from chapter5.viz.lab import Guess, InitPanel, LabState, TrainPanel, readouts
+
+    x, y = synthetic(5)
+    c = lab.LabConfig(depth=2, width=10, n_images=5)
+    with pytest.raises(ValueError, match="preset must be one of"):
+        LabState(config=c, preset="my preset")
+    with pytest.raises(TypeError, match="init must be None or the AtInit of config's 3"):
+        LabState(config=c.with_(depth=3), preset="custom", init=lab.at_init(c, x, y))
+    with pytest.raises(ValueError, match="speeds must hold arrays of 2 non-negative numbers"):
+        LabState(config=c, preset="custom", speeds=[np.array([0.1, np.nan])])
+    with pytest.raises(TypeError, match="guesses must be a dict from preset name to Guess"):
+        LabState(config=c, preset="custom", guesses={"custom": (1, 10.0)})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="layer must be a whole number"):
+        Guess(True, 10.0)
+    with pytest.raises(ValueError, match="factor must be one of 1, 3, 10"):
+        Guess(1, 5.0)
+    with pytest.raises(TypeError, match="state must be a chapter5.viz.lab.LabState"):
+        readouts({"config": c})  # type: ignore[arg-type]
+    state = LabState(config=c, preset="custom")
+    with pytest.raises(ValueError, match="state must hold its at-init result"):
+        InitPanel().update(state)
+    assert TrainPanel().update(state).startswith(b"\x89PNG")  # no history yet: empty axes
 
 
 # ---------------------------------------------------------- real MNIST: notebook 07's claims
@@ -259,6 +305,14 @@ def test_lab_widget_state_readouts_guess_gate_and_in_place_redraw() -> None:
         w.train(epochs=3)
     with pytest.raises(ValueError, match="layer must be a hidden layer from 1 to 2"):
         w.lock_guess(3, 10.0)
+    with pytest.raises(TypeError, match="factor must be a real number"):
+        w.lock_guess(1, "10")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="epochs must be a whole number"):
+        w.train(epochs=2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="preset must be one of"):
+        Lab(x, y, preset="chapter 5 hidden")
+    with pytest.raises(ValueError, match="x holds 999 images, fewer than n_images = 1000"):
+        Lab(x[:999], y[:999])  # every control reaches 1000 images: refused at once
     w.lock_guess(1, 10.0)
     assert not w.train_button.disabled
     w.train(epochs=6, chunk=3)
