@@ -397,6 +397,11 @@ class Chunk:
         ||Delta w^l|| / ||w^l|| of the chunk's LAST step for every weight matrix (hidden layers,
         then the output layer), w^l before that step; inf when w^l = 0 and it moves, 0 when it
         does not.
+    diverged : bool
+        True when training blew up in this chunk: a recorded speed or a parameter after its last
+        step is no longer a finite number (eta too large for this net). Every later epoch would
+        be NaN, so :func:`train` stops after yielding it; a user interface shows the finite
+        epochs and says to lower eta.
 
     Introduced in ``07-deep-network-lab``.
     """
@@ -404,6 +409,7 @@ class Chunk:
     first_epoch: int
     speeds: np.ndarray
     update_ratio: np.ndarray
+    diverged: bool = False
 
     @property
     def last_epoch(self) -> int:
@@ -443,6 +449,7 @@ def train(config: LabConfig, x: object, y: object, epochs: int, *, chunk: int = 
     Yields
     ------
     Chunk
+        The last one has ``diverged`` set when training blew up (then no more are yielded).
 
     Introduced in ``07-deep-network-lab``.
     """
@@ -472,10 +479,18 @@ def _train(net: Network, config: LabConfig, xs: np.ndarray, ys: np.ndarray, epoc
 
     for first in range(0, epochs, chunk):
         k = min(chunk, epochs - first)
-        head = steps(k - 1) if k > 1 else np.empty((0, config.depth))
-        before = [w.copy() for w in net.weights]
-        last = steps(1)
-        yield Chunk(first, np.concatenate([head, last]), _update_ratio(before, net.weights))
+        # a step that overflows is reported through `diverged`, not as numpy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            head = steps(k - 1) if k > 1 else np.empty((0, config.depth))
+            before = [w.copy() for w in net.weights]
+            last = steps(1)
+            speeds = np.concatenate([head, last])
+            ratio = _update_ratio(before, net.weights)
+        diverged = not (np.all(np.isfinite(speeds))
+                        and all(np.all(np.isfinite(p)) for p in (*net.weights, *net.biases)))
+        yield Chunk(first, speeds, ratio, diverged)
+        if diverged:
+            return
 
 
 def run(config: LabConfig, x: object, y: object, epochs: int, *, chunk: int = 1

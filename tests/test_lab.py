@@ -324,3 +324,41 @@ def test_lab_widget_state_readouts_guess_gate_and_in_place_redraw() -> None:
     assert "speed3" in readouts(w.state)
     assert [p.figure for p in w.panels] == figures
     assert all(pic.value.startswith(b"\x89PNG") for pic in w.pictures)
+
+
+# ------------------------------------------------ a step too large: a message, never NaN
+#: A deep ReLU/He net with eta = 0.5 on 50 images whose weights overflow within 30 epochs
+#: (the eta slider reaches 10, so a reader can get here).
+BLOWS_UP = lab.LabConfig(depth=8, width=41, activation="relu", init="he", eta=0.5, n_images=50,
+                         seed=1017)
+
+
+@real
+def test_training_that_blows_up_says_so_and_stops(mnist_1000: tuple[np.ndarray, np.ndarray]
+                                                  ) -> None:
+    x, y = mnist_1000
+    chunks = list(lab.train(BLOWS_UP, x, y, 30))  # numpy warnings are errors in the tests
+    assert chunks[-1].diverged and not any(c.diverged for c in chunks[:-1])
+    assert len(chunks) < 30, "it stops at the chunk that blew up"
+    assert all(np.all(np.isfinite(c.speeds)) for c in chunks[:-1])
+
+
+@real
+def test_lab_widget_shows_only_numbers_and_tells_the_reader_to_lower_eta(
+        mnist_1000: tuple[np.ndarray, np.ndarray]) -> None:
+    from chapter5.viz.lab import Lab, readouts
+
+    x, y = mnist_1000
+    w = Lab(x, y)
+    for key in ("depth", "width", "activation", "init", "eta", "n_images", "seed"):
+        w.controls[key].value = getattr(BLOWS_UP, key)
+    assert w.state.config == BLOWS_UP
+    w.lock_guess(1, 10.0)
+    w.train(epochs=30, chunk=10)
+    assert w.state.speeds and all(np.all(np.isfinite(s)) for s in w.state.speeds)
+    assert "Lower η" in w.status.value and "0.5" in w.status.value
+    assert not any("nan" in v.lower() for v in readouts(w.state).values())
+    w.controls["eta"].value = 0.1  # the next run clears the message
+    w.lock_guess(1, 10.0)
+    w.train(epochs=3, chunk=1)
+    assert w.status.value == ""

@@ -178,9 +178,10 @@ def readout_states(c: lab.LabConfig) -> list[dict[str, Any]]:
     """States to read out: at init only; after a few epochs with a guess; trained, no guess."""
     return [
         {"init": True, "epochs": 0, "preset": "custom", "guesses": {}, "trained": []},
-        {"init": True, "epochs": 7, "preset": "p", "guesses": {"p": {"layer": 1, "factor": 30}},
-         "trained": []},
-        {"init": False, "epochs": EPOCHS, "preset": "q", "guesses": {}, "trained": ["q"]},
+        {"init": True, "epochs": 7, "preset": "tanh, Xavier",
+         "guesses": {"tanh, Xavier": {"layer": 1, "factor": 30}}, "trained": []},
+        {"init": False, "epochs": EPOCHS, "preset": "ReLU, He", "guesses": {},
+         "trained": ["ReLU, He"]},
     ]
 
 
@@ -374,9 +375,10 @@ def test_js_readouts_write_what_python_writes(tmp_path: Path) -> None:
             "init": None if k % 6 == 5 else {
                 "speeds": speeds.tolist(),
                 "shares": [shares[(k + i) % len(shares)] for i in range(depth)]},
-            "speeds": [h.tolist() for h in history], "preset": "p",
-            "guesses": {"p": {"layer": k % depth + 1, "factor": factor}} if k % 3 else {},
-            "trained": ["p"] if k % 4 == 1 else [],
+            "speeds": [h.tolist() for h in history], "preset": "tanh, Xavier",
+            "guesses": ({"tanh, Xavier": {"layer": k % depth + 1, "factor": factor}}
+                        if k % 3 else {}),
+            "trained": ["tanh, Xavier"] if k % 4 == 1 else [],
         })
     out = run_node({"cases": [], "readouts": states}, tmp_path)["readouts"]
     for s, js in zip(states, out, strict=True):
@@ -386,7 +388,9 @@ def test_js_readouts_write_what_python_writes(tmp_path: Path) -> None:
             layers = [lab.LayerHistogram(np.zeros(40), np.zeros(48), 0, share, 0.0)
                       for share in s["init"]["shares"]]
             init = lab.AtInit(sp, layers, np.zeros(sp.size), np.zeros(sp.size))
-        st = lab_viz.LabState(preset=s["preset"], init=init,
+        depth = (len(s["init"]["speeds"]) if s["init"] is not None
+                 else len(s["speeds"][0]) if s["speeds"] else 4)
+        st = lab_viz.LabState(config=lab.LabConfig(depth=depth), preset=s["preset"], init=init,
                               speeds=[np.array(h) for h in s["speeds"]],
                               guesses={k: lab_viz.Guess(**v) for k, v in s["guesses"].items()},
                               trained=set(s["trained"]))

@@ -58,6 +58,13 @@ __all__ = [
 MAX_MOVES = 10_000
 
 
+def _diverged_message(config: lab.LabConfig, epochs_done: int) -> str:
+    """What the lab says when a run blew up: where, why, and what to change."""
+    return (f"<span style='color:{PALETTE['vermillion']}'>Training stopped after "
+            f"{epochs_done} epoch(s): the weights grew past what floating point can hold "
+            f"(η = {config.eta:g} is too large for this net). Lower η and train again.</span>")
+
+
 class Lab:
     """The ipywidgets lab on the first MNIST training images ``x`` (n, 784), labels ``y``.
 
@@ -109,6 +116,7 @@ class Lab:
         self.stop_button = widgets.Button(description="Stop", disabled=True)
         self.progress = widgets.IntProgress(0, 0, TRAIN_EPOCHS, description="epochs")
         self.readout = widgets.HTML()
+        self.status = widgets.HTML()  # why a run ended early (training diverged)
         self._syncing = False
         for key, w in self.controls.items():
             w.observe(lambda ch, key=key: self._on_control(key, ch["new"]), names="value")
@@ -126,7 +134,7 @@ class Lab:
             widgets.HTML("<b>Predict, then train:</b> which layer will learn slowest, and by how "
                          "much? (your guess stays in this kernel)"),
             widgets.HBox([self.guess_layer, self.guess_factor, self.guess_button]),
-            widgets.HBox([self.train_button, self.stop_button, self.progress]),
+            widgets.HBox([self.train_button, self.stop_button, self.progress, self.status]),
             self.pictures[2],
         ])
         self.compute()
@@ -218,7 +226,13 @@ class Lab:
         st.planned_epochs = epochs
         self._refresh_train()
         try:
+            self.status.value = ""
             for ch in lab.train(st.config, self.x, self.y, epochs, chunk=chunk):
+                if ch.diverged:  # draw only the epochs that are numbers, and say why it ended
+                    st.speeds.extend(s for s in ch.speeds if np.all(np.isfinite(s)))
+                    self.progress.value = len(st.speeds)
+                    self.status.value = _diverged_message(st.config, len(st.speeds))
+                    break
                 st.speeds.extend(ch.speeds)
                 st.ratios.append((ch.last_epoch, ch.update_ratio))
                 self.progress.value = len(st.speeds)
