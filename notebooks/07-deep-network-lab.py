@@ -86,8 +86,9 @@ display(explorer)
 # training images shipped with the site: one file of 1000 × (784 + 1) bytes = 785 kB, each
 # image's 784 pixel values 0-255 and then the 1000 labels, loaded when the lab starts. One thing
 # differs from the Python lab: the starting weights. JavaScript has no copy of numpy's random
-# generator, so the page draws its own, from a documented seeded generator (xoshiro128\*\*,
-# seeded through splitmix32, with normal numbers from Marsaglia's polar method), from the same
+# generator, so the page draws its own, from a documented seeded generator (xoshiro128\*\*
+# of [Blackman and Vigna (2021)](../references.md), seeded through splitmix32, with normal numbers
+# from the polar method of [Marsaglia and Bray (1964)](../references.md)), from the same
 # distributions and in the same order as `chapter5.lab`. Seed 0 on the page and seed 0 here are
 # therefore two different draws of the same kind of network, and their numbers differ as two
 # seeds here do. Given the *same* weights, the two agree: `tests/test_lab_js_parity.py`
