@@ -31,7 +31,7 @@ from chapter5.viz.explorer import (
     Panel,
     Picture,
     _check_readout_values,
-    _check_state,
+    _check_state_kind,
     int_slider,
     keyed,
     new_figure,
@@ -276,7 +276,7 @@ class CircuitsExplorer(Explorer):
         return widgets.VBox([self.slider_n, self.readout, self.image])
 
     def compute(self, state: _CircuitsState) -> int:
-        _check_state(state, _CircuitsState)
+        _check_state_kind(state, _CircuitsState)
         return _check_n(state.n) - EXPLORER_N_MIN
 
     def readouts(self, state: _CircuitsState | None = None, result: object = None
@@ -284,7 +284,7 @@ class CircuitsExplorer(Explorer):
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
-        _check_state(state, _CircuitsState, none_ok=True)
+        _check_state_kind(state, _CircuitsState, none_ok=True)
         return circuits_readouts(state.n)
 
     def readout_html(self, values: dict[str, str]) -> str:

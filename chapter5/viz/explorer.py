@@ -428,7 +428,7 @@ def _check_readout_values(values: object, keys: Sequence[str]) -> dict[str, str]
     return dict(values)
 
 
-def _check_state(state: object, kind: type, *, none_ok: bool = False) -> None:
+def _check_state_kind(state: object, kind: type, *, none_ok: bool = False) -> None:
     """Raise a TypeError naming ``state`` unless it is a ``kind`` (this explorer's state class),
     or None when ``none_ok``. Introduced in ``05-how-common-is-vanishing``."""
     if not (isinstance(state, kind) or (none_ok and state is None)):

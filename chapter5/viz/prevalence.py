@@ -40,7 +40,7 @@ from chapter5.viz.explorer import (
     Explorer,
     Panel,
     Picture,
-    _check_state,
+    _check_state_kind,
     float_slider,
     new_figure,
     readout_row,
@@ -274,7 +274,7 @@ class BandExplorer(Explorer):
         return widgets.VBox([self.slider_w, self.slider_b, self.readout, self.image])
 
     def compute(self, state: _BandState) -> tuple[float, float] | None:
-        _check_state(state, _BandState)
+        _check_state_kind(state, _BandState)
         return band(state.w, state.b)
 
     def readouts(self, state: _BandState | None = None, result: object = None
@@ -282,7 +282,7 @@ class BandExplorer(Explorer):
         """The readout strings: with no arguments, those on screen, by key."""
         if state is None:
             return self.readout_values()
-        _check_state(state, _BandState, none_ok=True)
+        _check_state_kind(state, _BandState, none_ok=True)
         return band_readouts(state.w, state.b)
 
     def readout_html(self, values: dict[str, str]) -> str:
