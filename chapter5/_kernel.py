@@ -204,34 +204,48 @@ class Kernel:
         #: Backward order, output layer first, each with the layer below it (None for layer 2).
         self.backward = [(layers[i], layers[i - 1] if i else None)
                          for i in range(len(layers) - 1, -1, -1)]
+        self._forward, self._backward = self._plan()
+
+    def _plan(self) -> tuple[list[tuple[Callable[..., object], tuple[object, ...]]],
+                             list[tuple[Callable[..., object], tuple[object, ...]]]]:
+        """The numpy calls of one step, before and after delta^L = a^L - y, as (function,
+        arguments) pairs: :meth:`step` makes exactly these calls, in this order, with no attribute
+        look-ups of its own (with mini-batches of 10 those cost as much as some calls)."""
+        matmul, multiply, subtract = np.matmul, np.multiply, np.subtract
+        forward: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+        for layer in self.layers:
+            forward.append((matmul, (layer.p_T, layer.a_in, layer.mm_z)))  # z = w a + b
+            forward.append((layer.activation.forward, (layer.z, layer.a_out)))
+        top = self.layers[-1]
+        d = top.delta
+        backward: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+        if self.quadratic:  # quadratic: times sigma'(z^L)
+            backward.append((SIGMOID.prime, (self.out, top.z)))
+            backward.append((multiply, (d, top.z, d)))
+        backward.append((multiply, (d, self.c, d)))  # from here on every delta carries eta/m
+        for layer, below in self.backward:
+            if below is not None:
+                backward.append((matmul, (layer.w_T, layer.delta, below.delta)))  # w^T delta
+                backward.append((below.activation.prime, (below.a_out, below.z)))  # z: scratch
+                backward.append((multiply, (below.delta, below.z, below.delta)))
+            backward.append((matmul, (layer.a_in, layer.mm_delta_T, layer.grad)))
+            if self.decay != 1.0:  # w <- (1 - eta lmbda / n) w ...
+                backward.append((multiply, (layer.w_T, self.decay, layer.w_T)))
+            backward.append((subtract, (layer.p, layer.grad, layer.p)))  # ... - step; b likewise
+        return forward, backward
 
     def step(self, y: np.ndarray) -> None:
         """Forward, backward and update for the batch in the first layer's ``a_in``.
 
-        ``y`` holds the targets, shape (S, n_out, m) (any strides).
+        ``y`` holds the targets, shape (S, n_out, m) (any strides). The calls are those of
+        :meth:`_plan` (cross-entropy: delta^L = a^L - y; quadratic: times sigma'(z^L); then
+        the factor eta/m, backpropagation, and w <- (1 - eta lmbda / n) w - step, b - step).
         """
-        matmul, multiply, subtract = np.matmul, np.multiply, np.subtract
-        for layer in self.layers:
-            matmul(layer.p_T, layer.a_in, layer.mm_z)  # z = w a + b
-            layer.activation.forward(layer.z, layer.a_out)
-        out = self.out
-        top = self.layers[-1]
-        d = top.delta
-        subtract(out, y, d)  # cross-entropy: delta^L = a^L - y
-        if self.quadratic:  # quadratic: times sigma'(z^L)
-            SIGMOID.prime(out, top.z)
-            multiply(d, top.z, d)
-        multiply(d, self.c, d)  # from here on every delta carries the factor eta/m
-        decay = self.decay
-        for layer, below in self.backward:
-            if below is not None:
-                matmul(layer.w_T, layer.delta, below.delta)  # (w^{l+1})^T delta^{l+1}
-                below.activation.prime(below.a_out, below.z)  # sigma'(z^l), z as scratch
-                multiply(below.delta, below.z, below.delta)
-            matmul(layer.a_in, layer.mm_delta_T, layer.grad)
-            if decay != 1.0:
-                multiply(layer.w_T, decay, layer.w_T)  # w <- (1 - eta lmbda / n) w ...
-            subtract(layer.p, layer.grad, layer.p)  # ... - (eta/m) sum dC/dw; b likewise
+        for f, args in self._forward:
+            f(*args)
+        np.subtract(self.out, y, self.layers[-1].delta)
+        for f, args in self._backward:
+            f(*args)
 
     def run_minibatches(self, x: np.ndarray, y_rows: np.ndarray, batches: np.ndarray) -> None:
         """One step per batch, the inputs taken from the rows of x (n, n_in) and the targets
