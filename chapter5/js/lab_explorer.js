@@ -34,6 +34,7 @@ import { injectLabStyle } from "./lab_style.js";
 export { formatHash, parseHash, presetSlug } from "./lab_hash.js";
 
 const TRAIN_FRAME_MS = 100;
+const LOADING = "loading the images…";
 
 function mount(root) {
   injectLabStyle();
@@ -173,14 +174,14 @@ function mount(root) {
 
   let frame = 0;
   const drawn = { init: [], train: [] }; // what the views show now
-  let painted = null; // called once the next frame with the current state is on screen
+  let painted = null; // called once the frame that shows the current state is on screen
   const afterPaint = [];
   const paintChannel = new MessageChannel();
   paintChannel.port1.onmessage = () => {
     const now = performance.now();
     for (const done of afterPaint.splice(0)) done(now);
   };
-  function render() {
+  function render(inFrame = false) {
     const t0 = performance.now();
     lastRender = t0;
     frame = 0;
@@ -217,23 +218,28 @@ function mount(root) {
     root.dataset.settled = String(!state.running && state.initKey === configKey(state.config) &&
       !inFlight);
     if (painted) {
-      // A task queued from the next animation frame runs right after that frame is rendered.
+      // A task queued from an animation frame callback runs right after that frame is
+      // rendered: from this one when render runs in it (it wrote the views this frame paints),
+      // else from the next.
       const done = painted;
       painted = null;
-      requestAnimationFrame(() => {
+      const afterThisFrame = () => {
         afterPaint.push(done);
         paintChannel.port2.postMessage(0);
-      });
+      };
+      if (inFrame) afterThisFrame();
+      else requestAnimationFrame(afterThisFrame);
     }
   }
   // While training, redraw at most every TRAIN_FRAME_MS: the curve still grows live, and the
   // main thread leaves the cores to the worker (the first point is drawn at once).
   let lastRender = -Infinity;
+  const renderInFrame = () => render(true);
   function schedule() {
     if (frame) return;
     const wait = state.running ? lastRender + TRAIN_FRAME_MS - performance.now() : 0;
-    if (wait > 0) frame = setTimeout(() => { frame = requestAnimationFrame(render); }, wait);
-    else frame = requestAnimationFrame(render);
+    if (wait > 0) frame = setTimeout(() => { frame = requestAnimationFrame(renderInFrame); }, wait);
+    else frame = requestAnimationFrame(renderInFrame);
   }
 
   // ---------------------------------------------------------------- the worker
@@ -264,11 +270,18 @@ function mount(root) {
     } else if (msg.type === "init") {
       const started = inFlight;
       inFlight = null;
+      state.error = "";
+      if (state.status === LOADING) state.status = "";
+      if (configKey(msg.config) !== configKey(state.config)) {
+        // The controls moved on while this was computed: drop it (only the newest state's
+        // views are painted) and ask for the newest config.
+        requestInit();
+        schedule();
+        return;
+      }
       state.init = msg.result;
       state.initKey = configKey(msg.config);
-      state.error = "";
-      if (state.initKey !== configKey(state.config)) requestInit();
-      else if (started) {
+      if (started) {
         const t0 = started.t0;
         painted = (t1) => timings.moves.push({ ms: t1 - t0, worker: msg.ms });
       }
@@ -326,7 +339,7 @@ function mount(root) {
       state.running = false;
       schedule();
     };
-    state.status = "loading the images…";
+    state.status = LOADING;
     requestInit();
     schedule();
   }
@@ -339,8 +352,9 @@ function mount(root) {
 
   function changed({ fromHash: hashChange = false } = {}) {
     moveT0 = performance.now();
-    state.speeds = [];
-    state.ratios = [];
+    // A move leaves the (empty) training views alone: a new array would make render redraw them.
+    if (state.speeds.length) state.speeds = [];
+    if (state.ratios.length) state.ratios = [];
     state.status = "";
     if (!hashChange) {
       state.notes = [];
