@@ -180,7 +180,9 @@ def run_build(config: Path) -> None:
 
 def check_site() -> None:
     for name in ("index.html", "_explorers/chain_explorer.js", "_explorers/prevalence_band.js",
-                 "_explorers/lab_explorer.js", "_explorers/lab_presets.js",
+                 "_explorers/lab_explorer.js", "_explorers/lab_hash.js",
+                 "_explorers/lab_controls.js", "_explorers/lab_chart.js",
+                 "_explorers/lab_views.js", "_explorers/lab_style.js", "_explorers/lab_presets.js",
                  "_explorers/lab_mnist.bin", f"{FONT_DIR}/MathJax_Main-Regular.woff"):
         if not (HTML / name).is_file():
             raise BuildError(f"the built site lacks {name}")
