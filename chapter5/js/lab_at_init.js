@@ -2,7 +2,7 @@
 // chapter5.network.Network.gradients): speeds, histograms and saturation of every hidden layer.
 // Re-exported by lab_net.js.
 
-import { sigmoid, sigmoidPrime } from "./c5math.js";
+import { sigmoid } from "./c5math.js";
 import {
   ACTIVATION_BINS, GRADIENT_LOG10_BINS, N_OUTPUTS, PEAK_DERIVATIVE, SATURATION_FRACTION,
   checkImages,
@@ -33,6 +33,18 @@ function binOf(v, edges) {
 // call to Math.log10 (slow in V8); one within 1e-12 relative of an edge takes the log10 path.
 const GRADIENT_EDGES_LINEAR = Float64Array.from(GRADIENT_LOG10_BINS, (e) => 10 ** e);
 const NEAR = 1e-12;
+const BITS_F = new Float64Array(1);
+const BITS_U = new Uint32Array(BITS_F.buffer);
+BITS_F[0] = 1; // 0x3ff00000 in the high word
+const HIGH_WORD = BITS_U[1] === 0x3ff00000 ? 1 : 0;
+/** By biased binary exponent e: how many interior gradient edges are <= 2^(e - 1023)
+ * (0 for subnormals, all of them for infinity). */
+const EDGES_BELOW_OCTAVE = Int32Array.from({ length: 2048 }, (_, e) => {
+  const p = e === 0 ? 0 : 2 ** (e - 1023);
+  let count = 0;
+  for (let i = 1; i < GRADIENT_EDGES_LINEAR.length - 1; i++) if (GRADIENT_EDGES_LINEAR[i] <= p) count++;
+  return count;
+});
 
 /** The bin of a gradient magnitude mag > 0 in the gradient histogram: that of
  * clip(log10(mag), -12, 0) in GRADIENT_LOG10_BINS, as numpy.histogram counts it. */
@@ -40,13 +52,12 @@ export function gradientBin(mag) {
   const T = GRADIENT_EDGES_LINEAR;
   const nb = T.length - 1;
   // below the second edge it is the first bin, above the last interior edge the last (clipped)
-  let lo = 0;
-  let hi = nb;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (mag < T[mid]) hi = mid;
-    else lo = mid;
-  }
+  // lo = the number of interior edges T[1..nb-1] <= mag: start from that count for the power of
+  // two at or below mag (its exponent bits), then step up (at most two edges per octave)
+  BITS_F[0] = mag;
+  let lo = EDGES_BELOW_OCTAVE[(BITS_U[HIGH_WORD] >>> 20) & 0x7ff];
+  while (lo < nb - 1 && mag >= T[lo + 1]) lo++;
+  const hi = lo + 1;
   const nearLow = lo > 0 && mag < T[lo] * (1 + NEAR);
   const nearHigh = hi < nb && mag > T[hi] * (1 - NEAR);
   return nearLow || nearHigh ? binOf(Math.log10(mag), GRADIENT_LOG10_BINS) : lo;
@@ -91,7 +102,17 @@ export function atInit(net, images) {
     const zi = z[i];
     const ai = a[i];
     if (i === L - 1) for (let t = 0; t < zi.length; t++) ai[t] = sigmoid(zi[t]);
-    else if (kind === 0) for (let t = 0; t < zi.length; t++) ai[t] = sigmoid(zi[t]);
+    else if (kind === 0) {
+      // sigma(z) and sigma'(z) from one e = exp(-|z|), as c5math's sigmoid and sigmoidPrime
+      // compute them; sigma' waits in the scratch buffer aT (free in this pass) for the backward
+      const spi = buf.aT[i];
+      for (let t = 0; t < zi.length; t++) {
+        const zt = zi[t];
+        const e = Math.exp(-Math.abs(zt));
+        ai[t] = zt >= 0 ? 1 / (1 + e) : e / (1 + e);
+        spi[t] = Math.min(e / (1 + e) ** 2, 0.25);
+      }
+    }
     else if (kind === 1) for (let t = 0; t < zi.length; t++) ai[t] = Math.tanh(zi[t]);
     else for (let t = 0; t < zi.length; t++) ai[t] = zi[t] > 0 ? zi[t] : 0;
   }
@@ -118,11 +139,10 @@ export function atInit(net, images) {
     const activationCounts = new Int32Array(ACTIVATION_BINS.length - 1);
     const gradientCounts = new Int32Array(GRADIENT_LOG10_BINS.length - 1);
     const alwaysSaturated = new Uint8Array(width).fill(1);
-    // sigma'(z^l), one loop per activation (the scratch buffer aT is free in this pass)
+    // sigma'(z^l) in the scratch buffer aT (sigmoid's from the forward pass)
     const spi = buf.aT[i];
-    if (kind === 0) for (let t = 0; t < zi.length; t++) spi[t] = sigmoidPrime(zi[t]);
-    else if (kind === 1) for (let t = 0; t < zi.length; t++) spi[t] = tanhPrime(zi[t]);
-    else for (let t = 0; t < zi.length; t++) spi[t] = zi[t] > 0 ? 1 : 0;
+    if (kind === 1) for (let t = 0; t < zi.length; t++) spi[t] = tanhPrime(zi[t]);
+    else if (kind === 2) for (let t = 0; t < zi.length; t++) spi[t] = zi[t] > 0 ? 1 : 0;
     let gradientZeros = 0;
     let saturated = 0;
     let spSq = 0;

@@ -65,6 +65,30 @@ function rotl(x, k) {
   return (x << k) | (x >>> (32 - k));
 }
 
+// The standard normal numbers of the latest few seeds, drawn once: every config of a seed takes
+// its parameters from the start of that one sequence (each net scales them by its own std), so a
+// control move that keeps the seed draws nothing and gets the numbers a fresh generator gives.
+const NORMALS = new Map();
+const NORMAL_SEEDS = 2;
+
+/** The first `count` standard normal numbers of makeRandom(seed).normal (a shared, read-only
+ * Float64Array, possibly longer). */
+function normalsOf(seed, count) {
+  let hit = NORMALS.get(seed);
+  if (hit) NORMALS.delete(seed); // most recently used last
+  else hit = { rnd: makeRandom(seed), values: new Float64Array(0), count: 0 };
+  NORMALS.set(seed, hit);
+  if (NORMALS.size > NORMAL_SEEDS) NORMALS.delete(NORMALS.keys().next().value);
+  if (hit.count < count) {
+    const grown = new Float64Array(Math.max(count, 2 * hit.values.length));
+    grown.set(hit.values.subarray(0, hit.count));
+    for (let k = hit.count; k < grown.length; k++) grown[k] = hit.rnd.normal();
+    hit.values = grown;
+    hit.count = grown.length;
+  }
+  return hit.values;
+}
+
 /**
  * The initial parameters of `config`, drawn from the page's own generator seeded by config.seed.
  * Returns {w: Float64Array[], b: Float64Array[]}; w[i] row-major [n_out][n_in], i = 0..depth.
@@ -72,7 +96,10 @@ function rotl(x, k) {
 export function initialParams(config) {
   const c = checkConfig(config);
   const sizes = layerSizes(c);
-  const rnd = makeRandom(c.seed);
+  let need = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) need += sizes[i + 1] * (sizes[i] + 1);
+  const normals = c.init === "zeros" ? null : normalsOf(c.seed, need);
+  let next = 0;
   const w = [];
   const b = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
@@ -85,9 +112,9 @@ export function initialParams(config) {
         default: 1.0 / Math.sqrt(nIn), large: 1.0, small: 0.01,
         xavier: Math.sqrt(2.0 / (nIn + nOut)), he: Math.sqrt(2.0 / nIn),
       }[c.init];
-      for (let k = 0; k < wi.length; k++) wi[k] = rnd.normal() * std;
+      for (let k = 0; k < wi.length; k++) wi[k] = normals[next++] * std;
       if (c.init === "default" || c.init === "large") {
-        for (let k = 0; k < nOut; k++) bi[k] = rnd.normal();
+        for (let k = 0; k < nOut; k++) bi[k] = normals[next++];
       }
     }
     w.push(wi);
