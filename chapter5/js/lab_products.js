@@ -71,40 +71,49 @@ export function pixelColumns(img, n) {
 
 /** zOut[x][j] = sum_k w_jk in_x_k + b_j over the first layer's nonzero pixels only. */
 export function forwardSparse(img, n, w, b, nOut, zOut) {
-  const { nzStart, nzIndex, nzValue } = img;
-  const nIn = N_INPUTS;
-  for (let x = 0; x < n; x++) {
-    const row = x * nOut;
-    const t0 = nzStart[x];
-    const t1 = nzStart[x + 1];
+  sparseTimesRows(img.nzStart, img.nzIndex, img.nzValue, n, w, N_INPUTS, nOut, b, zOut, nOut, 1);
+}
+
+/**
+ * out[o * oStride + j * jStride] = sum_t value[t] m[j * len + index[t]] (+ c[j] when c is
+ * given) over t = start[o] .. start[o + 1] - 1 in order, for o < outer and j < nOut: a sparse
+ * matrix (by rows: start, index, value) times the rows of m. The first layer's forward pass (the
+ * images' pixels times w) and its weight gradient (the pixels' images times delta^T).
+ */
+function sparseTimesRows(start, index, value, outer, m, len, nOut, c, out, oStride, jStride) {
+  for (let o = 0; o < outer; o++) {
+    const t0 = start[o];
+    const t1 = start[o + 1];
+    const base = o * oStride;
     let j = 0;
     for (; j + 3 < nOut; j += 4) {
-      const w0 = j * nIn;
-      const w1 = w0 + nIn;
-      const w2 = w1 + nIn;
-      const w3 = w2 + nIn;
+      const m0 = j * len;
+      const m1 = m0 + len;
+      const m2 = m1 + len;
+      const m3 = m2 + len;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
       for (let t = t0; t < t1; t++) {
-        const k = nzIndex[t];
-        const v = nzValue[t];
-        s0 += v * w[w0 + k];
-        s1 += v * w[w1 + k];
-        s2 += v * w[w2 + k];
-        s3 += v * w[w3 + k];
+        const k = index[t];
+        const v = value[t];
+        s0 += v * m[m0 + k];
+        s1 += v * m[m1 + k];
+        s2 += v * m[m2 + k];
+        s3 += v * m[m3 + k];
       }
-      zOut[row + j] = s0 + b[j];
-      zOut[row + j + 1] = s1 + b[j + 1];
-      zOut[row + j + 2] = s2 + b[j + 2];
-      zOut[row + j + 3] = s3 + b[j + 3];
+      const q = base + j * jStride;
+      out[q] = c === null ? s0 : s0 + c[j];
+      out[q + jStride] = c === null ? s1 : s1 + c[j + 1];
+      out[q + 2 * jStride] = c === null ? s2 : s2 + c[j + 2];
+      out[q + 3 * jStride] = c === null ? s3 : s3 + c[j + 3];
     }
     for (; j < nOut; j++) {
-      const w0 = j * nIn;
+      const m0 = j * len;
       let s0 = 0;
-      for (let t = t0; t < t1; t++) s0 += nzValue[t] * w[w0 + nzIndex[t]];
-      zOut[row + j] = s0 + b[j];
+      for (let t = t0; t < t1; t++) s0 += value[t] * m[m0 + index[t]];
+      out[base + j * jStride] = c === null ? s0 : s0 + c[j];
     }
   }
 }
@@ -116,12 +125,12 @@ export function forwardSparse(img, n, w, b, nOut, zOut) {
 export function rowsTimesRows(u, n, len, v, m, c, out) {
   // two rows of u at a time (eight sums in registers, every load of v serves two of them); each
   // sum still runs over k in order, so the numbers are those of one row at a time
-  let x = 0;
-  for (; x + 1 < n; x += 2) {
+  // (an odd last row is paired with itself: both halves write the same numbers)
+  for (let x = 0; x < n; x += 2) {
     const ua = x * len;
-    const ub = ua + len;
+    const ub = x + 1 < n ? ua + len : ua;
     const ra = x * m;
-    const rb = ra + m;
+    const rb = x + 1 < n ? ra + m : ra;
     let j = 0;
     for (; j + 3 < m; j += 4) {
       const v0 = j * len;
@@ -185,42 +194,6 @@ export function rowsTimesRows(u, n, len, v, m, c, out) {
       out[rb + j] = c === null ? b0 : b0 + c[j];
     }
   }
-  for (; x < n; x++) {
-    const ur = x * len;
-    const row = x * m;
-    let j = 0;
-    for (; j + 3 < m; j += 4) {
-      const v0 = j * len;
-      const v1 = v0 + len;
-      const v2 = v1 + len;
-      const v3 = v2 + len;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < len; k++) {
-        const a = u[ur + k];
-        s0 += a * v[v0 + k];
-        s1 += a * v[v1 + k];
-        s2 += a * v[v2 + k];
-        s3 += a * v[v3 + k];
-      }
-      const c0 = c === null ? 0 : c[j];
-      const c1 = c === null ? 0 : c[j + 1];
-      const c2 = c === null ? 0 : c[j + 2];
-      const c3 = c === null ? 0 : c[j + 3];
-      out[row + j] = c === null ? s0 : s0 + c0;
-      out[row + j + 1] = c === null ? s1 : s1 + c1;
-      out[row + j + 2] = c === null ? s2 : s2 + c2;
-      out[row + j + 3] = c === null ? s3 : s3 + c3;
-    }
-    for (; j < m; j++) {
-      const v0 = j * len;
-      let s0 = 0;
-      for (let k = 0; k < len; k++) s0 += u[ur + k] * v[v0 + k];
-      out[row + j] = c === null ? s0 : s0 + c[j];
-    }
-  }
 }
 
 /** out (cols, rows) = the transpose of src (rows, cols). */
@@ -244,40 +217,7 @@ export function weightGradient(cols, aT, n, nIn, dT, nOut, gW, gb) {
     gb[j] = s;
   }
   if (cols !== null) {
-    const { start, image, value } = cols;
-    for (let k = 0; k < nIn; k++) {
-      const t0 = start[k];
-      const t1 = start[k + 1];
-      let j = 0;
-      for (; j + 3 < nOut; j += 4) {
-        const d0 = j * n;
-        const d1 = d0 + n;
-        const d2 = d1 + n;
-        const d3 = d2 + n;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let t = t0; t < t1; t++) {
-          const x = image[t];
-          const v = value[t];
-          s0 += v * dT[d0 + x];
-          s1 += v * dT[d1 + x];
-          s2 += v * dT[d2 + x];
-          s3 += v * dT[d3 + x];
-        }
-        gW[j * nIn + k] = s0;
-        gW[(j + 1) * nIn + k] = s1;
-        gW[(j + 2) * nIn + k] = s2;
-        gW[(j + 3) * nIn + k] = s3;
-      }
-      for (; j < nOut; j++) {
-        const d0 = j * n;
-        let s0 = 0;
-        for (let t = t0; t < t1; t++) s0 += value[t] * dT[d0 + image[t]];
-        gW[j * nIn + k] = s0;
-      }
-    }
+    sparseTimesRows(cols.start, cols.image, cols.value, nIn, dT, n, nOut, null, gW, 1, nIn);
     return;
   }
   rowsTimesRows(dT, nOut, n, aT, nIn, null, gW);
