@@ -715,7 +715,7 @@ CASES: dict[str, Case] = {
     "chapter5.viz.chain.readout_strings": Case(args={"g": _grads}),
     "chapter5.viz.chain.equation_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
     "chapter5.viz.chain.readout_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
-    "chapter5.viz.explorer.parse_readout": Case(ok={"markup": STRINGS},  # no keys: {}
+    "chapter5.viz.readout_html.parse_readout": Case(ok={"markup": STRINGS},  # no keys: {}
                                                 args={"markup": lambda: __import__(
         "chapter5.viz.chain", fromlist=["readout_html"]).readout_html(_grads())}),
     "chapter5.viz.chain_picture.ChainPicture": Case(args={"max_depth": 4, "dpi": 50,
@@ -793,15 +793,15 @@ CASES: dict[str, Case] = {
         args={"w1": np.array([1.0, 2.0]), "max_error": np.array([0.1, 0.05]),
               "bound": np.array([0.2, 0.1])}),
     # viz: the explorer core and diagrams
-    "chapter5.viz.explorer.new_figure": Case(args={"figsize": (4.0, 3.0), "dpi": 50}),
-    "chapter5.viz.explorer.snap": Case(args={"value": -3.9999999999999716, "step": 0.01},
+    "chapter5.viz.canvas.new_figure": Case(args={"figsize": (4.0, 3.0), "dpi": 50}),
+    "chapter5.viz.controls.snap": Case(args={"value": -3.9999999999999716, "step": 0.01},
                                        ok={"value": REALS}),
-    "chapter5.viz.explorer.keyed": Case(args={"key": "w1", "text": "0.5"},
+    "chapter5.viz.readout_html.keyed": Case(args={"key": "w1", "text": "0.5"},
                                         ok={"key": {"string"}, "text": STRINGS,
                                             "tag": {"string"}}),
-    "chapter5.viz.explorer.rgba_png": Case(args={"rgba": bytes(2 * 3 * 4), "width": 2,
+    "chapter5.viz.canvas.rgba_png": Case(args={"rgba": bytes(2 * 3 * 4), "width": 2,
                                                  "height": 3}),
-    "chapter5.viz.explorer.readout_row": Case(args={"labels": {"a": "A ="},
+    "chapter5.viz.readout_html.readout_row": Case(args={"labels": {"a": "A ="},
                                                     "values": {"a": "1"}}),
     "chapter5.viz.diagrams.net_diagram": Case(args={"nets": {"a net": [4, 3, 2]}},
                                               ok={"width": {"None", "fraction"}}),
@@ -834,26 +834,26 @@ CASES: dict[str, Case] = {
                                                        ok={"key": {"None"}}),
     # viz: the explorer framework, through a tiny explorer (its hooks are checked by the
     # framework; ``result`` is opaque to it, each explorer checks its own, e.g. ChainExplorer)
-    "chapter5.viz.explorer.Control": Case(args={"key": "w", "widget": _slider_widget},
+    "chapter5.viz.controls.Control": Case(args={"key": "w", "widget": _slider_widget},
                                           ok={"key": {"string"}}),
     # the default convert is snap, a plain function (Control("w", widget).convert is snap)
-    "chapter5.viz.explorer.Control.convert": Case(args={"value": 0.5}, ok={"value": REALS}),
-    "chapter5.viz.explorer.float_slider": Case(
+    "chapter5.viz.controls.Control.convert": Case(args={"value": 0.5}, ok={"value": REALS}),
+    "chapter5.viz.controls.float_slider": Case(
         args={"key": "w", "label": "w", "value": 0.5, "rng": (-1.0, 1.0, 0.01)},
         ok={"key": {"string"}, "label": STRINGS, "value": {"negative float", "zero"}}),
-    "chapter5.viz.explorer.int_slider": Case(
+    "chapter5.viz.controls.int_slider": Case(
         args={"key": "n", "label": "n", "value": 3, "lo": 1, "hi": 5},
         ok={"key": {"string"}, "label": STRINGS, "lo": {"negative", "zero"}}),
-    "chapter5.viz.explorer.Panel.moving": Case(
+    "chapter5.viz.panels.Panel.moving": Case(
         self=lambda: __import__("chapter5.viz.explorer", fromlist=["Panel"]).Panel(),
         args={"containers": lambda: (_ax(),)}),
-    "chapter5.viz.explorer.Panel.update": Case(self=_tiny_panel,
+    "chapter5.viz.panels.Panel.update": Case(self=_tiny_panel,
                                                args={"state": _tiny_state, "result": 1.0},
                                                ok={"result": LABELS}),
-    "chapter5.viz.explorer.Picture": Case(
+    "chapter5.viz.panels.Picture": Case(
         args={"figure": lambda: __import__("chapter5.viz.explorer", fromlist=["new_figure"])
               .new_figure((2.0, 1.5), dpi=40), "panels": lambda: [_tiny_panel()]}),
-    "chapter5.viz.explorer.Picture.update": Case(self=_tiny_picture,
+    "chapter5.viz.panels.Picture.update": Case(self=_tiny_picture,
                                                  args={"state": _tiny_state, "result": 1.0},
                                                  ok={"result": LABELS}),
     "chapter5.viz.explorer.Explorer.start": Case(
