@@ -1,7 +1,7 @@
 """The explorer core: one state object, controls that write into it, panels that redraw
 themselves, and a readout from :mod:`chapter5.explorer_readouts`.
 
-An explorer is four pieces (see ``chapter5/viz/README.md`` for a whole one in 20 lines):
+An explorer is four pieces (see ``chapter5/viz/README.md`` for a whole one):
 
 * a **state**: a small dataclass holding everything the reader can set (the JavaScript explorers
   keep the same ``state``), written only through :meth:`Explorer.set`;
