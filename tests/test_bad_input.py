@@ -667,26 +667,26 @@ CASES: dict[str, Case] = {
         ok={"data_dir": {"None", "string"}, "mirrors": {"None"},
             "deadline": {"None", "fraction"}}),
     # the lab: a 2 x 10 net on 12 random images (milliseconds a call); the widgets headless
-    "chapter5.lab.LabConfig": Case(args={"depth": 2, "width": 10, "n_images": 10},
+    "chapter5.lab_config.LabConfig": Case(args={"depth": 2, "width": 10, "n_images": 10},
                                    ok={"eta": {"fraction"}, "lmbda": {"zero", "fraction"},
                                        "seed": {"zero", "huge"}}),
-    "chapter5.lab.preset": Case(args={"name": LAB_PRESET}),
-    "chapter5.lab.build_network": Case(args={"config": _lab_config}),
-    "chapter5.lab.images": Case(args={"x": lambda: _lab_xy()[0], "y": lambda: _lab_xy()[1],
+    "chapter5.lab_config.preset": Case(args={"name": LAB_PRESET}),
+    "chapter5.lab_config.build_network": Case(args={"config": _lab_config}),
+    "chapter5.lab_config.images": Case(args={"x": lambda: _lab_xy()[0], "y": lambda: _lab_xy()[1],
                                       "config": _lab_config}),
-    "chapter5.lab.at_init": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
+    "chapter5.lab_init.at_init": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
                                        "y": lambda: _lab_xy()[1]}, ok={"net": {"None"}}),
-    "chapter5.lab.ratio_last_first": Case(args={"speeds": [0.02, 0.1]}),
-    "chapter5.lab.shrink_per_layer": Case(args={"speeds": [0.02, 0.1]}),
-    "chapter5.lab.predicted_shrink_per_layer": Case(args={"config": _lab_config,
+    "chapter5.lab_init.ratio_last_first": Case(args={"speeds": [0.02, 0.1]}),
+    "chapter5.lab_init.shrink_per_layer": Case(args={"speeds": [0.02, 0.1]}),
+    "chapter5.lab_init.predicted_shrink_per_layer": Case(args={"config": _lab_config,
                                                           "init": _lab_init}),
-    "chapter5.lab.check_epochs": Case(args={"epochs": 2, "chunk": 1}),
-    "chapter5.lab.train": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
+    "chapter5.lab_train.check_epochs": Case(args={"epochs": 2, "chunk": 1}),
+    "chapter5.lab_train.train": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
                                      "y": lambda: _lab_xy()[1], "epochs": 2},
                                ok={"net": {"None"}}),
-    "chapter5.lab.run": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
+    "chapter5.lab_train.run": Case(args={"config": _lab_config, "x": lambda: _lab_xy()[0],
                                    "y": lambda: _lab_xy()[1], "epochs": 2}),
-    "chapter5.lab.escape_clause": Case(args={"net": lambda: __import__(
+    "chapter5.lab_init.escape_clause": Case(args={"net": lambda: __import__(
         "chapter5.lab", fromlist=["build_network"]).build_network(_lab_config()),
         "x": lambda: _lab_xy()[0]}),
     "chapter5.viz.lab_state.Guess": Case(args={"layer": 2, "factor": 10.0}),
@@ -715,7 +715,7 @@ CASES: dict[str, Case] = {
     "chapter5.viz.chain.readout_strings": Case(args={"g": _grads}),
     "chapter5.viz.chain.equation_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
     "chapter5.viz.chain.readout_html": Case(args={"g": _grads}, ok={"values": {"None"}}),
-    "chapter5.viz.explorer.parse_readout": Case(ok={"markup": STRINGS},  # no keys: {}
+    "chapter5.viz.readout_html.parse_readout": Case(ok={"markup": STRINGS},  # no keys: {}
                                                 args={"markup": lambda: __import__(
         "chapter5.viz.chain", fromlist=["readout_html"]).readout_html(_grads())}),
     "chapter5.viz.chain_picture.ChainPicture": Case(args={"max_depth": 4, "dpi": 50,
@@ -793,15 +793,15 @@ CASES: dict[str, Case] = {
         args={"w1": np.array([1.0, 2.0]), "max_error": np.array([0.1, 0.05]),
               "bound": np.array([0.2, 0.1])}),
     # viz: the explorer core and diagrams
-    "chapter5.viz.explorer.new_figure": Case(args={"figsize": (4.0, 3.0), "dpi": 50}),
-    "chapter5.viz.explorer.snap": Case(args={"value": -3.9999999999999716, "step": 0.01},
+    "chapter5.viz.canvas.new_figure": Case(args={"figsize": (4.0, 3.0), "dpi": 50}),
+    "chapter5.viz.controls.snap": Case(args={"value": -3.9999999999999716, "step": 0.01},
                                        ok={"value": REALS}),
-    "chapter5.viz.explorer.keyed": Case(args={"key": "w1", "text": "0.5"},
+    "chapter5.viz.readout_html.keyed": Case(args={"key": "w1", "text": "0.5"},
                                         ok={"key": {"string"}, "text": STRINGS,
                                             "tag": {"string"}}),
-    "chapter5.viz.explorer.rgba_png": Case(args={"rgba": bytes(2 * 3 * 4), "width": 2,
+    "chapter5.viz.canvas.rgba_png": Case(args={"rgba": bytes(2 * 3 * 4), "width": 2,
                                                  "height": 3}),
-    "chapter5.viz.explorer.readout_row": Case(args={"labels": {"a": "A ="},
+    "chapter5.viz.readout_html.readout_row": Case(args={"labels": {"a": "A ="},
                                                     "values": {"a": "1"}}),
     "chapter5.viz.diagrams.net_diagram": Case(args={"nets": {"a net": [4, 3, 2]}},
                                               ok={"width": {"None", "fraction"}}),
@@ -834,26 +834,26 @@ CASES: dict[str, Case] = {
                                                        ok={"key": {"None"}}),
     # viz: the explorer framework, through a tiny explorer (its hooks are checked by the
     # framework; ``result`` is opaque to it, each explorer checks its own, e.g. ChainExplorer)
-    "chapter5.viz.explorer.Control": Case(args={"key": "w", "widget": _slider_widget},
+    "chapter5.viz.controls.Control": Case(args={"key": "w", "widget": _slider_widget},
                                           ok={"key": {"string"}}),
     # the default convert is snap, a plain function (Control("w", widget).convert is snap)
-    "chapter5.viz.explorer.Control.convert": Case(args={"value": 0.5}, ok={"value": REALS}),
-    "chapter5.viz.explorer.float_slider": Case(
+    "chapter5.viz.controls.Control.convert": Case(args={"value": 0.5}, ok={"value": REALS}),
+    "chapter5.viz.controls.float_slider": Case(
         args={"key": "w", "label": "w", "value": 0.5, "rng": (-1.0, 1.0, 0.01)},
         ok={"key": {"string"}, "label": STRINGS, "value": {"negative float", "zero"}}),
-    "chapter5.viz.explorer.int_slider": Case(
+    "chapter5.viz.controls.int_slider": Case(
         args={"key": "n", "label": "n", "value": 3, "lo": 1, "hi": 5},
         ok={"key": {"string"}, "label": STRINGS, "lo": {"negative", "zero"}}),
-    "chapter5.viz.explorer.Panel.moving": Case(
+    "chapter5.viz.panels.Panel.moving": Case(
         self=lambda: __import__("chapter5.viz.explorer", fromlist=["Panel"]).Panel(),
         args={"containers": lambda: (_ax(),)}),
-    "chapter5.viz.explorer.Panel.update": Case(self=_tiny_panel,
+    "chapter5.viz.panels.Panel.update": Case(self=_tiny_panel,
                                                args={"state": _tiny_state, "result": 1.0},
                                                ok={"result": LABELS}),
-    "chapter5.viz.explorer.Picture": Case(
+    "chapter5.viz.panels.Picture": Case(
         args={"figure": lambda: __import__("chapter5.viz.explorer", fromlist=["new_figure"])
               .new_figure((2.0, 1.5), dpi=40), "panels": lambda: [_tiny_panel()]}),
-    "chapter5.viz.explorer.Picture.update": Case(self=_tiny_picture,
+    "chapter5.viz.panels.Picture.update": Case(self=_tiny_picture,
                                                  args={"state": _tiny_state, "result": 1.0},
                                                  ok={"result": LABELS}),
     "chapter5.viz.explorer.Explorer.start": Case(
@@ -922,9 +922,9 @@ CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.training_runs.TrainingRun",
     "chapter5.saturation.SaturationRun",
     "chapter5.symmetry.SymmetryRun",
-    "chapter5.lab.AtInit",
-    "chapter5.lab.LayerHistogram",
-    "chapter5.lab.Chunk",
+    "chapter5.lab_init.AtInit",
+    "chapter5.lab_init.LayerHistogram",
+    "chapter5.lab_train.Chunk",
 }
 
 #: Callables whose bad input is not handled yet, with the reason (empty: every public callable

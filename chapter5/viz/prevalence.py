@@ -36,6 +36,7 @@ from chapter5.prevalence import (
     width_bound,
     z_half_width,
 )
+from chapter5.viz.controls import STEP
 from chapter5.viz.explorer import (
     Explorer,
     Panel,
@@ -50,7 +51,7 @@ from chapter5.viz.style import INK, PALETTE, apply_style
 #: Slider ranges and step of the explorer (the website's explorer uses the same).
 W_RANGE: tuple[float, float] = (-100.0, 100.0)
 B_RANGE: tuple[float, float] = (-50.0, 50.0)
-SLIDER_STEP = 0.01
+SLIDER_STEP = STEP  # the core's one slider step
 
 #: Inputs shown in the explorer's left panel; activations of sigmoid neurons lie in (0, 1).
 A_VIEW: tuple[float, float] = (-0.5, 1.5)
