@@ -2,17 +2,21 @@
 
 Introduced in ``02-vanishing-gradients`` (experiments A and C train their depths in parallel).
 
-Processes are started with "spawn" (safe from a notebook kernel's threads); each loads MNIST
-once. The work functions are plain module-level functions ``fn(data, *task, report)``, where
-``report(k)`` advances the caller's progress bar by k. One BLAS thread per process keeps the
-floating-point summation order, hence every number, the same as in a serial run.
+Processes are started with "spawn" (safe from a notebook kernel's threads) on first use, and
+the same pool serves every later call of the session, so each process imports chapter5 and
+loads MNIST once; it is shut down when the interpreter exits. The work functions are plain
+module-level functions ``fn(data, *task, report)``, where ``report(k)`` advances the caller's
+progress bar by k. One BLAS thread per process keeps the floating-point summation order,
+hence every number, the same as in a serial run.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -47,9 +51,10 @@ def _main_module_reimportable() -> bool:
 def workers_for(workers: int | None, n_tasks: int, work: float) -> int:
     """How many processes: ``workers`` if given, else one per usable CPU (at most one per task)
     when the work (inputs x epochs summed over the runs) is big enough to pay for starting them
-    (about a second each) and the main module allows it (see above)."""
+    (about a second each, once per session: 2e6 is some five seconds of training) and the main
+    module allows it (see above)."""
     if workers is None:
-        if work < 5e6 or not _main_module_reimportable():
+        if work < 2e6 or not _main_module_reimportable():
             return 1
         return min(_usable_cpus(), n_tasks)
     check_workers(workers)
@@ -65,6 +70,9 @@ def check_workers(workers: object) -> None:
 
 
 def _init_worker(progress: Any) -> None:
+    # Ctrl-C (or a notebook's interrupt, sent to the whole process group) is the caller's to
+    # handle: it stops the workers itself (see run_groups); an idle worker ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["progress"] = progress
 
 
@@ -78,47 +86,90 @@ def _in_worker(fn: Callable[..., Any], data: MNIST | None, *args: Any) -> Any:
         return fn(data, *args, report=_WORKER["progress"].put)
 
 
+class _SharedPool:
+    """One pool of worker processes for the whole session, started on first use.
+
+    Starting a process costs about a second (it imports chapter5 and loads MNIST), so the
+    experiments of a notebook share one pool instead of each starting its own. Nothing starts on
+    import; the pool is shut down when the interpreter exits, or replaced when a call needs
+    another number of workers or a worker died.
+    """
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = 0
+        self.progress: Any = None
+        self._exit_hook = False
+
+    def get(self, workers: int) -> tuple[ProcessPoolExecutor, Any]:
+        if self.pool is None or self.workers != workers:
+            self.shutdown()
+            ctx = multiprocessing.get_context("spawn")  # safe from a notebook kernel's threads
+            self.progress = ctx.Queue()
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                            initializer=_init_worker, initargs=(self.progress,))
+            self.workers = workers
+            if not self._exit_hook:
+                atexit.register(self.shutdown)
+                self._exit_hook = True
+        return self.pool, self.progress
+
+    def discard(self) -> None:
+        """Stop the workers now (after an interrupt or a dead worker): the next call starts
+        fresh ones."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_SHARED = _SharedPool()
+
+
 def run_groups(fn: Callable[..., Any], data: MNIST | None, tasks: Sequence[tuple[Any, ...]],
-                workers: int, bar: Progress) -> list[Any]:
+               workers: int, bar: Progress) -> list[Any]:
     """``[fn(data, *task, report) for task in tasks]``, in ``workers`` processes if > 1;
-    ``report(k)`` advances the progress bar by k."""
+    ``report(k)`` advances the progress bar by k. Tasks start in the order given: put the
+    longest first, so that no worker idles while another finishes a long one."""
     if workers <= 1:
         d = load_mnist() if data is None else data
         with threadpool_limits(limits=1, user_api="blas"):
             return [fn(d, *task, report=bar.update) for task in tasks]
     if data is None:
         locate_mnist()  # download here, if needed, rather than in every worker
-    ctx = multiprocessing.get_context("spawn")  # safe from a notebook kernel's threads
-    progress = ctx.Queue()
+    pool, progress = _SHARED.get(workers)
 
-    def drain() -> None:
+    def drain(report: Callable[[int], None] = bar.update) -> None:
         try:
             while True:
-                bar.update(progress.get_nowait())
+                report(progress.get_nowait())
         except queue.Empty:
             pass
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(progress,)) as pool:
+    drain(lambda k: None)  # late reports of an earlier call are not this call's progress
+    try:
         futures = [pool.submit(_in_worker, fn, data, *task) for task in tasks]
-        try:
-            pending = set(futures)
-            while pending:
-                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                drain()
-            results = [f.result() for f in futures]
-        except BrokenProcessPool as exc:
-            raise RuntimeError(
-                "a worker process stopped before finishing (killed, out of memory, or the "
-                "chapter5 code changed on disk while this kernel ran: restart it). From a "
-                "script, put its top level under `if __name__ == \"__main__\":` (the workers "
-                "import the script). workers=1 trains in this process instead") from exc
-        except BaseException:  # an interrupt (or an error): stop the workers now
-            for f in futures:
-                f.cancel()
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            raise
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            drain()
+        results = [f.result() for f in futures]
+    except BrokenProcessPool as exc:
+        _SHARED.discard()
+        raise RuntimeError(
+            "a worker process stopped before finishing (killed, out of memory, or the "
+            "chapter5 code changed on disk while this kernel ran: restart it). From a "
+            "script, put its top level under `if __name__ == \"__main__\":` (the workers "
+            "import the script). workers=1 trains in this process instead") from exc
+    except BaseException:  # an interrupt (or an error): stop the workers now
+        _SHARED.discard()
+        raise
     drain()
     return results
 

@@ -4,8 +4,9 @@ Introduced in ``02-vanishing-gradients``.
 
 :func:`accuracy_vs_depth` trains [784, 30, ..., 30, 10] nets with 1-4 hidden layers for 30
 epochs of mini-batch SGD (m = 10, eta = 0.1, lmbda = 5.0, all 50,000 training images) and records
-the validation accuracy after every epoch. Progress bars go to stderr; results are cached
-(:mod:`chapter5.result_cache`).
+the validation accuracy after every epoch; :func:`frozen_first_layer_accuracy` reruns one seed
+of it with the first hidden layer frozen at random (the notebook's section 2.6). Progress bars
+go to stderr; results are cached (:mod:`chapter5.result_cache`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from chapter5._pool import check_workers, groups, run_groups, workers_for
 from chapter5._progress import Progress
 from chapter5._validate import positive_int
+from chapter5.activations import sigmoid
 from chapter5.data import MNIST
 from chapter5.lockstep import sgd_in_lockstep
 from chapter5.network import Network
@@ -33,6 +35,7 @@ from chapter5.protocol import (
     sizes_for,
 )
 from chapter5.result_cache import _data_token, _Field, _from_cache, _store_result
+from chapter5.training_args import as_generator
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,8 +174,6 @@ def accuracy_vs_depth(
                            dict(base, hidden_layers=list(depths), seeds=list(seeds_t)))
 
 
-
-
 def _runs_one_by_one(data: MNIST | None, depths: tuple[int, ...], seeds_t: tuple[int, ...],
                      base: dict[str, Any], force: bool, progress: bool, workers: int | None,
                      acc: np.ndarray, secs: np.ndarray) -> None:
@@ -250,3 +251,118 @@ def _train_accuracy(d: MNIST, h: int, seeds: tuple[int, ...], base: dict[str, An
         evaluation_data=(d.validation.x, d.validation.y), dtype=base.get("dtype", "float64"),
         shared_order=base.get("shuffle_seed"), on_epoch=lambda e: report(len(seeds)))
     return 100.0 * history, (time.perf_counter() - t0) / len(seeds)
+
+
+# ----------------------------------------------------------------------------- frozen first layer
+@dataclass(frozen=True, eq=False)
+class FrozenFirstLayer:
+    """Experiment A's runs with the first hidden layer frozen at its random initial values.
+
+    Attributes
+    ----------
+    hidden_layers : array (k,)
+    seed : int
+    accuracy : array (k, epochs)
+        Validation accuracy in percent after each epoch.
+    params : dict
+    Introduced in ``02-vanishing-gradients``.
+    """
+
+    hidden_layers: np.ndarray
+    seed: int
+    accuracy: np.ndarray
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def final(self) -> dict[int, float]:
+        """Accuracy after the last epoch, by number of hidden layers."""
+        return {int(h): float(a[-1]) for h, a in zip(self.hidden_layers, self.accuracy,
+                                                      strict=True)}
+
+
+def frozen_first_layer_accuracy(
+    hidden_layers: Sequence[int] = (1, 4),
+    seed: int = 0,
+    *,
+    epochs: int | None = None,
+    mini_batch_size: int | None = None,
+    eta: float | None = None,
+    lmbda: float | None = None,
+    n_train: int | None = None,
+    data: MNIST | None = None,
+    force: bool = False,
+    progress: bool = True,
+    workers: int | None = None,
+    dtype: str = "float64",
+    shuffle_seed: int | None = None,
+) -> FrozenFirstLayer:
+    """Experiment A's run of ``seed``, except that the first hidden layer never learns.
+
+    Each net starts where ``Network(sizes_for(h), seed=seed)`` starts. Every image is fed once
+    through its first hidden layer, frozen at those random values, and the rest of the net
+    (30 inputs) is trained on the 30 numbers that come out, with the settings of
+    :func:`accuracy_vs_depth` (same defaults, ``dtype``, ``workers``; the same mini-batch order:
+    ``shuffle_seed``'s, or with None the seed's generator, which goes on from where drawing the
+    full net's parameters left it). The depths run in parallel processes; each (depth, seed) is
+    cached on its own.
+
+    Introduced in ``02-vanishing-gradients`` (section 2.6, test 2).
+    """
+    depths = _depths(hidden_layers)
+    seed = positive_int("seed", seed, minimum=0)
+    if shuffle_seed is not None:
+        shuffle_seed = positive_int("shuffle_seed", shuffle_seed, minimum=0)
+    check_workers(workers)
+    settings = {k: v if v is not None else EXPERIMENT_A[k] for k, v in (
+        ("epochs", epochs), ("mini_batch_size", mini_batch_size), ("eta", eta),
+        ("lmbda", lmbda), ("n_train", n_train))}
+    n, _, _, _ = _check_run(data, "n_train", settings["n_train"], settings["eta"],
+                            settings["lmbda"], settings["epochs"], force, progress)
+    positive_int("mini_batch_size", settings["mini_batch_size"], maximum=n)
+    base: dict[str, Any] = {
+        "epochs": int(settings["epochs"]), "mini_batch_size": int(settings["mini_batch_size"]),
+        "eta": float(settings["eta"]), "lmbda": float(settings["lmbda"]), "n_train": n,
+        "data": _data_token(data, n), "dtype": _dtype(dtype), "shuffle_seed": shuffle_seed,
+        "seed": seed}
+    fields = {"accuracy": _Field((base["epochs"],), 100.0)}
+    acc = np.empty((len(depths), base["epochs"]))
+    missing = []
+    for i, h in enumerate(depths):
+        res = _from_cache("frozen", dict(base, hidden_layers=h), force, fields)
+        if res is None:
+            missing.append(h)
+        else:
+            acc[i] = res["accuracy"]
+    if missing:
+        n_workers = workers_for(workers, len(missing), len(missing) * base["epochs"] * n)
+        tasks = [(h, base) for h in sorted(missing, reverse=True)]  # deepest (slowest) first
+        bar = Progress(len(missing) * base["epochs"], "frozen first layer", progress,
+                       unit="epoch")
+        try:
+            results = run_groups(_train_frozen, data, tasks, n_workers, bar)
+        finally:
+            bar.close()
+        for (h, _), accuracy in zip(tasks, results, strict=True):
+            _store_result("frozen", dict(base, hidden_layers=h), {"accuracy": accuracy}, fields)
+            acc[depths.index(h)] = accuracy
+    return FrozenFirstLayer(np.array(depths), seed, acc, dict(base, hidden_layers=list(depths)))
+
+
+def _train_frozen(d: MNIST, h: int, base: dict[str, Any], *,
+                  report: Callable[[int], None]) -> np.ndarray:
+    """One frozen-first-layer run: validation accuracy in percent after each epoch."""
+    n = base["n_train"]
+    full = Network(sizes_for(h), seed=base["seed"])  # the starting point of A's run
+    w1, b1 = full.weights[0], full.biases[0]
+    features_train = sigmoid(d.train.x[:n] @ w1.T + b1)  # the frozen first hidden layer
+    features_valid = sigmoid(d.validation.x @ w1.T + b1)
+    rest = Network(sizes_for(h)[1:], seed=base["seed"])
+    rest.set_parameters([w.copy() for w in full.weights[1:]],
+                        [b.copy() for b in full.biases[1:]])
+    order = full.rng if base["shuffle_seed"] is None else base["shuffle_seed"]
+    history = sgd_in_lockstep(
+        [rest], features_train, d.train.y[:n], epochs=base["epochs"],
+        mini_batch_size=base["mini_batch_size"], eta=base["eta"], lmbda=base["lmbda"],
+        evaluation_data=(features_valid, d.validation.y), rngs=[as_generator(order, "rng")],
+        dtype=base["dtype"], on_epoch=lambda e: report(1))[0]
+    return 100.0 * history

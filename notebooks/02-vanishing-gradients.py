@@ -47,7 +47,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
 
-from chapter5.activations import sigmoid
 from chapter5.data import load_mnist
 from chapter5.experiments import (
     BOOK_ACCURACY,
@@ -57,6 +56,7 @@ from chapter5.experiments import (
     EXPERIMENT_A,
     EXPERIMENT_C,
     accuracy_vs_depth,
+    frozen_first_layer_accuracy,
     initial_gradient_bars,
     sizes_for,
     speeds_at_init,
@@ -552,25 +552,16 @@ glue("same_layer_ratio_median", round(np.median(same_layer_ratio), 6))
 # repeat experiment A's run with seed 0 for the nets with 1 and 4 hidden layers, identical in
 # every respect (same starting parameters, same order of mini-batches, same 30 epochs, float32)
 # except that the first hidden layer never changes. In practice we feed each image through the frozen layer
-# once and train the rest of the network on the 30 numbers that come out. This is not cached and
-# takes a quarter to half a minute.
+# once and train the rest of the network on the 30 numbers that come out
+# (`frozen_first_layer_accuracy` in `chapter5/depth_accuracy.py` does exactly this). The two
+# runs take about ten seconds the first time, on both cores, and are cached.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# (tqdm progress bars on stderr)
-frozen_accuracy = {}
-for h in (1, 4):
-    full = Network(sizes_for(h), seed=0)  # the starting point of experiment A's seed-0 run
-    w1, b1 = full.weights[0], full.biases[0]
-    features_train = sigmoid(mnist.train.x @ w1.T + b1)  # the frozen first hidden layer
-    features_valid = sigmoid(mnist.validation.x @ w1.T + b1)
-    rest = Network(sizes_for(h)[1:], seed=0)
-    rest.set_parameters([w.copy() for w in full.weights[1:]], [b.copy() for b in full.biases[1:]])
-    history = rest.sgd(features_train, mnist.train.y, epochs=30, mini_batch_size=10, eta=0.1,
-                       lmbda=5.0, evaluation_data=(features_valid, mnist.validation.y),
-                       rng=SHUFFLE_SEED, dtype="float32", progress=True,
-                       desc=f"frozen layer 1, {h} hidden")
-    frozen_accuracy[h] = 100.0 * history[-1]
+# (tqdm progress bar on stderr on the first run)
+frozen = frozen_first_layer_accuracy(hidden_layers=(1, 4), seed=0, dtype="float32",
+                                     shuffle_seed=SHUFFLE_SEED)
+frozen_accuracy = frozen.final  # {hidden layers: accuracy in percent after 30 epochs}
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -754,38 +745,34 @@ glue("ours_gain_12_in_se", (means_a[2] - means_a[1]) / se)
 # </details>
 
 # %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
-x_c, y_c = mnist.train.x[:1000], mnist.train.y[:1000]
-share = np.bincount(y_c, minlength=10) / len(y_c)
+# Experiment C paused each run after 50 steps and after the last (its `checkpoints`) and
+# recorded the net's outputs on the 1,000 images: the share of images it gets right, the largest
+# spread (standard deviation over the images) of one output neuron, and the largest gap between
+# an output neuron's mean and the share of its digit among the labels.
+share = np.bincount(mnist.train.y[:1000], minlength=10) / 1000
 print(f"always guessing the most common digit: {100 * share.max():.1f} % correct")
-plateau, recorded = {}, {}
+plateau = {}
 for h in (2, 4):
-    net_c = Network(sizes_for(h), seed=0)
-    first = net_c.gradient_descent(x_c, y_c, epochs=50, eta=0.1, lmbda=5.0)
     for steps in (50, 500):
-        if steps == 500:
-            rest = net_c.gradient_descent(x_c, y_c, epochs=450, eta=0.1, lmbda=5.0)
-            recorded[h] = np.concatenate([first, rest])  # the speeds of experiment C's run
-        out = net_c.feedforward(x_c)
-        plateau[h, steps] = (net_c.accuracy(x_c, y_c), out.std(axis=0).max(),
-                             np.abs(out.mean(axis=0) - share).max())
+        plateau[h, steps] = result_c.after(h, steps, seed=0)
         print(f"{h} hidden layers after {steps:3d} steps: "
-              f"accuracy {100 * plateau[h, steps][0]:5.1f} %"
-              f", largest spread of an output over the images {plateau[h, steps][1]:.1e}"
-              f", largest |mean output - share of the digit| {plateau[h, steps][2]:.1e}")
+              f"accuracy {100 * plateau[h, steps]['accuracy']:5.1f} %"
+              f", largest spread of an output over the images {plateau[h, steps]['spread']:.1e}"
+              f", largest |mean output - share of the digit| {plateau[h, steps]['gap']:.1e}")
 
 # %% tags=["remove-input"] jupyter={"source_hidden": true}
-# Check: exercise 2.3's answer for seed 0 (tests/test_claims_02.py: fresh seeds), the same run
-# as experiment C's, and the numbers the answer states
-for h in (2, 4):
-    assert np.allclose(recorded[h], result_c.speeds[h][SEEDS_C.index(0)], rtol=1e-6, atol=0)
-assert all(plateau[h, 50][1] < 0.01 and plateau[h, 50][2] < 0.01 for h in (2, 4))
-assert all(plateau[h, 50][0] < 0.25 for h in (2, 4)) and plateau[4, 500][0] < 0.15
-assert plateau[2, 500][0] > 0.3 and plateau[2, 500][1] > 10 * plateau[2, 50][1]
-assert plateau[4, 500][1] < 0.01
+# Check: exercise 2.3's answer for seed 0 (tests/test_claims_02.py: fresh seeds), and the
+# numbers the answer states
+assert all(plateau[h, 50]["spread"] < 0.01 and plateau[h, 50]["gap"] < 0.01 for h in (2, 4))
+assert all(plateau[h, 50]["accuracy"] < 0.25 for h in (2, 4))
+assert plateau[4, 500]["accuracy"] < 0.15
+assert plateau[2, 500]["accuracy"] > 0.3
+assert plateau[2, 500]["spread"] > 10 * plateau[2, 50]["spread"]
+assert plateau[4, 500]["spread"] < 0.01
 glue("guess_pct", 100 * share.max())
 for h in (2, 4):
     for steps in (50, 500):
-        glue(f"plateau_acc_{h}_{steps}", 100 * plateau[h, steps][0])
+        glue(f"plateau_acc_{h}_{steps}", 100 * plateau[h, steps]["accuracy"])
 
 # %% [markdown]
 # ## Key takeaways

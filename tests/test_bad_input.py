@@ -591,6 +591,13 @@ CASES: dict[str, Case] = {
         ok={"lmbda": {"zero", "fraction", "None"}, "eta": {"fraction", "None"},
             "epochs": {"None"}, "mini_batch_size": {"None"}, "workers": {"None", "huge"},
             "shuffle_seed": {"None", "zero", "huge"}, **EXPERIMENT_FLAGS}),
+    "chapter5.depth_accuracy.frozen_first_layer_accuracy": Case(
+        args={"hidden_layers": (1,), "seed": 0, "epochs": 1, "n_train": 20,
+              "mini_batch_size": 10, "data": _tiny_mnist, "progress": False},
+        ok={"lmbda": {"zero", "fraction", "None"}, "eta": {"fraction", "None"},
+            "epochs": {"None"}, "mini_batch_size": {"None"}, "workers": {"None", "huge"},
+            "seed": {"zero", "huge"}, "shuffle_seed": {"None", "zero", "huge"},
+            **EXPERIMENT_FLAGS}),
     "chapter5.layer_speeds.speeds_at_init": Case(
         args={"hidden_layers": (2,), "seeds": (0,), "n_images": 20, "data": _tiny_mnist,
               "progress": False}, ok=dict(EXPERIMENT_FLAGS)),
@@ -599,9 +606,13 @@ CASES: dict[str, Case] = {
               "data": _tiny_mnist, "progress": False},
         # None: the value in EXPERIMENT_C (documented); workers beyond the depths are capped
         ok={"lmbda": {"zero", "fraction", "None"}, "eta": {"fraction", "None"},
-            "epochs": {"None"}, "workers": {"None", "huge"}, **EXPERIMENT_FLAGS}),
+            "epochs": {"None"}, "workers": {"None", "huge"}, "checkpoints": {"None"},
+            **EXPERIMENT_FLAGS}),
     "chapter5.layer_speeds.SpeedsDuringTraining.ratio": Case(self=lambda: _speeds_result(True),
                                                             args={"h": 2}),
+    "chapter5.layer_speeds.SpeedsDuringTraining.after": Case(
+        self=lambda: _speeds_result(True), args={"h": 2, "steps": 2, "seed": 0},
+        ok={"seed": {"zero"}}),
     "chapter5.layer_speeds.initial_gradient_bars": Case(
         args={"hidden_layers": 2, "seed": 0, "n_images": 20, "n_neurons": 3,
               "data": _tiny_mnist}, ok={"seed": {"zero", "huge"}, "data": {"None"}}),
@@ -911,6 +922,7 @@ CASES: dict[str, Case] = {
 CONSTRUCTED_BY_THE_LIBRARY = {
     "chapter5.chain.ChainGradients",
     "chapter5.depth_accuracy.AccuracyVsDepth",
+    "chapter5.depth_accuracy.FrozenFirstLayer",
     "chapter5.layer_speeds.SpeedsAtInit",
     "chapter5.layer_speeds.SpeedsDuringTraining",
     "chapter5.prose.Statement",

@@ -212,7 +212,7 @@ def test_damage_in_experiments_a_and_c_is_found_too(
     (a_file,) = private_cache.glob("A-*.npz")
     (c_file,) = private_cache.glob("C-*.npz")
     rewrite(a_file, accuracy=np.array([50.0, 150.0]), seconds=np.array(1.0))  # > 100 %
-    rewrite(c_file, h2=c.speeds[2][:, :2])  # one epoch short
+    rewrite(c_file, h2=c.speeds[2][:, :2], out2=c.outputs[2])  # one epoch short
     capsys.readouterr()
     acc2 = E.accuracy_vs_depth((1,), seeds=(0,), epochs=2, n_train=40, data=data, progress=False)
     c2 = E.speeds_during_training((2,), seeds=(0,), epochs=3, n_images=30, data=data,
